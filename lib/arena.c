@@ -1,0 +1,95 @@
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_MIN_CHUNK ((size_t)64 * 1024)
+#define ARENA_ALIGN ((size_t)16)
+
+struct migplan__arena_chunk {
+	migplan__arena_chunk *next;
+	size_t size;
+	size_t used;
+	_Alignas(16) unsigned char data[];
+};
+
+void migplan__arena_init(migplan__arena *a)
+{
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void migplan__arena_release(migplan__arena *a)
+{
+	migplan__arena_chunk *c = a->head;
+	while (c) {
+		migplan__arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->used_total = 0;
+}
+
+void *migplan__arena_alloc(migplan__arena *a, size_t size)
+{
+	size_t need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (need < size)
+		return NULL;
+	migplan__arena_chunk *c = a->head;
+	if (!c || c->size - c->used < need) {
+		/* Chunks double with the arena so a large document needs few of them. */
+		size_t cap = c ? c->size * 2 : ARENA_MIN_CHUNK;
+		if (cap > 16 * 1024 * 1024)
+			cap = 16 * 1024 * 1024;
+		if (cap < need)
+			cap = need;
+		if (cap > SIZE_MAX - sizeof(*c))
+			return NULL;
+		migplan__arena_chunk *n = malloc(sizeof(*n) + cap);
+		if (!n)
+			return NULL;
+		n->size = cap;
+		n->used = 0;
+		/* An oversized block goes behind the current chunk so the current one stays in use. */
+		if (c && need > ARENA_MIN_CHUNK && c->size - c->used > ARENA_MIN_CHUNK / 4) {
+			n->next = c->next;
+			c->next = n;
+		} else {
+			n->next = c;
+			a->head = n;
+		}
+		c = n;
+	}
+	void *p = c->data + c->used;
+	c->used += need;
+	a->used_total += need;
+	return p;
+}
+
+void *migplan__arena_zalloc(migplan__arena *a, size_t size)
+{
+	void *p = migplan__arena_alloc(a, size);
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+char *migplan__arena_strndup(migplan__arena *a, const char *s, size_t len)
+{
+	if (len == SIZE_MAX)
+		return NULL;
+	char *p = migplan__arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *migplan__arena_strdup(migplan__arena *a, const char *s)
+{
+	return migplan__arena_strndup(a, s, strlen(s));
+}

@@ -1,0 +1,24 @@
+/* Bump allocator: one per document, freed at once. Keeps the many small nodes of a large
+ * snapshot cheap to allocate and impossible to leak one by one. */
+#ifndef MIGPLAN_ARENA_H
+#define MIGPLAN_ARENA_H
+
+#include <stddef.h>
+
+typedef struct migplan__arena_chunk migplan__arena_chunk;
+
+typedef struct migplan__arena {
+	migplan__arena_chunk *head;
+	size_t used_total; /* bytes handed out, for limits and benchmarks */
+} migplan__arena;
+
+void migplan__arena_init(migplan__arena *a);
+void migplan__arena_release(migplan__arena *a);
+/* NULL on out-of-memory; memory is 16-byte aligned and not zeroed. */
+void *migplan__arena_alloc(migplan__arena *a, size_t size);
+void *migplan__arena_zalloc(migplan__arena *a, size_t size);
+/* Copy of len bytes plus a terminating NUL. */
+char *migplan__arena_strndup(migplan__arena *a, const char *s, size_t len);
+char *migplan__arena_strdup(migplan__arena *a, const char *s);
+
+#endif

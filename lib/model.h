@@ -1,0 +1,162 @@
+/* Private layout of plans, operations, snapshots, tables, columns, indexes and views.
+ *
+ * Every typed element points back at its document node (positions) and borrows its strings
+ * from the document arena. Element arrays are malloc'd by the model builder and freed with
+ * their owner. */
+#ifndef MIGPLAN_MODEL_H
+#define MIGPLAN_MODEL_H
+
+#include "migplan/plan.h"
+#include "migplan/snapshot.h"
+
+#include "doc.h"
+
+struct migplan_column {
+	const migplan_node *node;
+	const migplan_node *data_type;   /* Moose ColumnType node */
+	const migplan_node *annotations; /* may be NULL */
+	const char *name;
+	const char *default_expr;        /* NULL when null/absent */
+	const char *materialized;
+	const char *alias;
+	const char *codec;
+	const char *comment;
+	const char *ttl;
+	int nullable;                    /* required == false or top-level {nullable: T} */
+	int primary_key;
+	int low_cardinality;
+	migplan_chtype *chtype;          /* owned; NULL when Moose has no ClickHouse mapping */
+	char *chtype_text;               /* owned rendering of chtype */
+	char *moose_chtype_text;         /* owned: what Moose's DDL says (may differ, see FORMAT 3) */
+	migplan__doc *own_doc;           /* set only for columns made by migplan_column_parse() */
+};
+
+struct migplan_index {
+	const migplan_node *node;
+	const char *name;
+	const char *expression;
+	const char *type;
+	const char **arguments;          /* malloc'd array of borrowed strings */
+	size_t argument_count;
+	uint64_t granularity;
+};
+
+typedef struct migplan__projection {
+	const migplan_node *node;
+	const char *name;
+	const char *body;
+} migplan__projection;
+
+struct migplan_table {
+	const migplan_node *node;
+	const char *name;
+	const char *database;            /* as written, NULL = default */
+	const char *cluster_name;
+	const char *source_name;         /* source_primitive.name */
+	const char *version;
+	migplan_life_cycle life_cycle;
+	const char *engine;              /* variant name */
+	const migplan_node *engine_node;
+	const char **order_by;           /* list form */
+	size_t order_by_count;
+	const char *order_by_expression; /* string form, or the list rendered (owned: order_by_owned) */
+	char *order_by_owned;
+	const char *partition_by;
+	const char *primary_key_expression;
+	const char *sample_by;
+	const char *ttl;
+	const migplan_node *settings;
+	migplan_column *columns;
+	size_t column_count;
+	migplan_index *indexes;
+	size_t index_count;
+	migplan__projection *projections;
+	size_t projection_count;
+};
+
+typedef struct migplan__source {
+	const migplan_node *node;
+	const char *database;            /* NULL when unqualified */
+	const char *table;
+} migplan__source;
+
+struct migplan_view {
+	const migplan_node *node;
+	migplan_view_kind kind;
+	const char *name;
+	const char *database;
+	const char *select_sql;
+	migplan_life_cycle life_cycle;
+	migplan__source *sources;
+	size_t source_count;
+	const char *target_table;        /* MVs */
+	const char *target_database;
+};
+
+struct migplan_snapshot {
+	migplan__doc *doc;
+	const char *default_database;
+	const char *moose_version;
+	migplan_table *tables;
+	size_t table_count;
+	migplan_view *mvs;
+	size_t mv_count;
+	migplan_view *views;
+	size_t view_count;
+	/* open-addressing hash of (resolved database, name) -> table index, for O(1) find */
+	uint32_t *table_slots;
+	size_t table_slot_count;
+};
+
+struct migplan_op {
+	const migplan_node *node;        /* the one-key mapping item */
+	const migplan_node *body;        /* the variant's fields */
+	migplan_op_kind kind;
+	size_t index;
+	const char *table_name;
+	const char *database;
+	const char *cluster_name;
+	migplan_table *table;            /* CreateTable (owned, one element) */
+	migplan_column *column;          /* AddTableColumn column / ModifyTableColumn after_column */
+	migplan_column *before_column;   /* ModifyTableColumn */
+	const char *column_name;
+	const char *new_column_name;
+	const char *position_after;
+	migplan_index *index_def;        /* AddTableIndex (owned, one element) */
+	const char *object_name;
+	const char *projection_body;
+	const char *expression;
+	const char *before_expression;
+	const char *select_sql;
+	const char *target_table;
+	const char *target_database;
+	const char **sql;                /* RawSql statements (malloc'd array) */
+	size_t sql_count;
+	const char *description;
+};
+
+struct migplan_plan {
+	migplan__doc *doc;
+	const char *created_at;
+	migplan_op *ops;
+	size_t op_count;
+	const migplan_snapshot *remote;
+	const migplan_snapshot *local;
+	migplan_snapshot *owned_remote;  /* freed with the plan */
+	migplan_snapshot *owned_local;
+	migplan__limits limits;
+	/* later stages (classification, analysis, ...) hang their results here */
+	void *classification;
+	void *analysis;
+};
+
+/* Model builders (lib/model_plan.c, lib/model_snapshot.c). They validate the document against
+ * the Moose format and fail with ESCHEMA at the offending node. */
+migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *lim);
+migplan_status migplan__snapshot_build(migplan_snapshot *snap);
+migplan_status migplan__table_build(migplan_table *t, const migplan_node *node);
+migplan_status migplan__column_build(migplan_column *c, const migplan_node *node);
+void migplan__table_clear(migplan_table *t);
+void migplan__column_clear(migplan_column *c);
+
+#endif

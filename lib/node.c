@@ -1,0 +1,163 @@
+#include "doc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+migplan_node_kind migplan_node_kind_of(const migplan_node *node)
+{
+	return node ? (migplan_node_kind)node->kind : MIGPLAN_NODE_NULL;
+}
+
+const char *migplan_node_kind_name(migplan_node_kind kind)
+{
+	switch (kind) {
+	case MIGPLAN_NODE_NULL: return "null";
+	case MIGPLAN_NODE_BOOL: return "boolean";
+	case MIGPLAN_NODE_INT: return "integer";
+	case MIGPLAN_NODE_FLOAT: return "number";
+	case MIGPLAN_NODE_STRING: return "string";
+	case MIGPLAN_NODE_SEQ: return "sequence";
+	case MIGPLAN_NODE_MAP: return "mapping";
+	}
+	return "unknown";
+}
+
+const char *migplan_node_path(const migplan_node *node)
+{
+	return node && node->doc ? node->doc->path : NULL;
+}
+
+uint32_t migplan_node_line(const migplan_node *node)
+{
+	return node ? node->line : 0;
+}
+
+uint32_t migplan_node_column(const migplan_node *node)
+{
+	return node ? node->column : 0;
+}
+
+size_t migplan_node_offset(const migplan_node *node)
+{
+	return node ? node->offset : 0;
+}
+
+static int is_scalar(const migplan_node *node)
+{
+	return node && node->kind != MIGPLAN_NODE_SEQ && node->kind != MIGPLAN_NODE_MAP;
+}
+
+const char *migplan_node_text(const migplan_node *node, size_t *len_out)
+{
+	if (!is_scalar(node)) {
+		if (len_out)
+			*len_out = 0;
+		return NULL;
+	}
+	if (len_out)
+		*len_out = node->u.s.len;
+	return node->u.s.ptr;
+}
+
+/* Integers follow the YAML 1.2 core schema as serde_yaml reads it: an optional sign,
+ * then decimal digits or a 0x / 0o / 0b prefix. JSON integers are the decimal subset. */
+migplan_status migplan_node_int(const migplan_node *node, int64_t *out)
+{
+	if (!node || node->kind != MIGPLAN_NODE_INT || !out)
+		return migplan__error_node(MIGPLAN_EINVAL, node, "not an integer");
+	const char *s = node->u.s.ptr;
+	int neg = 0;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'o' || s[1] == 'b')) {
+		base = s[1] == 'x' ? 16 : s[1] == 'o' ? 8 : 2;
+		s += 2;
+	}
+	errno = 0;
+	char *end = NULL;
+	unsigned long long v = strtoull(s, &end, base);
+	if (errno || end == s || *end != '\0')
+		return migplan__error_node(MIGPLAN_EINVAL, node, "integer out of range");
+	if (neg) {
+		if (v > (unsigned long long)INT64_MAX + 1ull)
+			return migplan__error_node(MIGPLAN_EINVAL, node, "integer out of range");
+		*out = v == (unsigned long long)INT64_MAX + 1ull ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (unsigned long long)INT64_MAX)
+			return migplan__error_node(MIGPLAN_EINVAL, node, "integer out of range");
+		*out = (int64_t)v;
+	}
+	return MIGPLAN_OK;
+}
+
+int migplan_node_bool(const migplan_node *node)
+{
+	if (!node || node->kind != MIGPLAN_NODE_BOOL)
+		return 0;
+	return node->u.s.ptr[0] == 't' || node->u.s.ptr[0] == 'T';
+}
+
+size_t migplan_node_count(const migplan_node *node)
+{
+	if (!node)
+		return 0;
+	if (node->kind == MIGPLAN_NODE_SEQ)
+		return node->u.seq.count;
+	if (node->kind == MIGPLAN_NODE_MAP)
+		return node->u.map.count;
+	return 0;
+}
+
+const migplan_node *migplan_node_at(const migplan_node *node, size_t i)
+{
+	if (!node)
+		return NULL;
+	if (node->kind == MIGPLAN_NODE_SEQ)
+		return i < node->u.seq.count ? node->u.seq.items[i] : NULL;
+	if (node->kind == MIGPLAN_NODE_MAP)
+		return i < node->u.map.count ? node->u.map.pairs[i].value : NULL;
+	return NULL;
+}
+
+const migplan_node *migplan_node_key_at(const migplan_node *node, size_t i)
+{
+	if (!node || node->kind != MIGPLAN_NODE_MAP || i >= node->u.map.count)
+		return NULL;
+	return node->u.map.pairs[i].key;
+}
+
+const migplan_node *migplan_node_get(const migplan_node *node, const char *key)
+{
+	if (!node || node->kind != MIGPLAN_NODE_MAP || !key)
+		return NULL;
+	size_t klen = strlen(key);
+	for (uint32_t i = 0; i < node->u.map.count; i++) {
+		const migplan_node *k = node->u.map.pairs[i].key;
+		if (k->u.s.len == klen && memcmp(k->u.s.ptr, key, klen) == 0)
+			return node->u.map.pairs[i].value;
+	}
+	return NULL;
+}
+
+const char *migplan__node_str(const migplan_node *n)
+{
+	return n && n->kind == MIGPLAN_NODE_STRING ? n->u.s.ptr : NULL;
+}
+
+int migplan__node_is(const migplan_node *n, migplan_node_kind kind)
+{
+	return n && n->kind == (uint8_t)kind;
+}
+
+void migplan__doc_free(migplan__doc *doc)
+{
+	if (!doc)
+		return;
+	/* the doc struct itself lives in its own arena */
+	migplan__arena arena = doc->arena;
+	migplan__arena_release(&arena);
+}
