@@ -1,8 +1,11 @@
 /* Private layout of plans, operations, snapshots, tables, columns, indexes and views.
  *
  * Every typed element points back at its document node (positions) and borrows its strings
- * from the document arena. Element arrays are malloc'd by the model builder and freed with
- * their owner. */
+ * from the document arena. Element arrays (operations, tables, columns, ...) are allocated in
+ * the arena of the document they were read from, sized from node counts up front, so a plan
+ * or snapshot is freed with one arena release plus its type cache and hash. The only
+ * per-element heap objects are ClickHouse type trees, and those are shared through a cache
+ * keyed by the Moose type text (thousands of `String` columns map to one tree). */
 #ifndef MIGPLAN_MODEL_H
 #define MIGPLAN_MODEL_H
 
@@ -10,6 +13,15 @@
 #include "migplan/snapshot.h"
 
 #include "doc.h"
+
+/* ClickHouse types of simple columns, shared by all columns of one plan or snapshot. */
+typedef struct migplan__typecache migplan__typecache;
+
+/* What the element builders need: where to allocate and where to share type trees. */
+typedef struct migplan__build {
+	migplan__arena *arena;       /* the arena of the document being read */
+	migplan__typecache *types;   /* NULL: each column owns its own type tree */
+} migplan__build;
 
 struct migplan_column {
 	const migplan_node *node;
@@ -25,9 +37,10 @@ struct migplan_column {
 	int nullable;                    /* required == false or top-level {nullable: T} */
 	int primary_key;
 	int low_cardinality;
-	migplan_chtype *chtype;          /* owned; NULL when Moose has no ClickHouse mapping */
-	char *chtype_text;               /* owned rendering of chtype */
-	char *moose_chtype_text;         /* owned: what Moose's DDL says (may differ, see FORMAT 3) */
+	int owns_chtype;                 /* 1: chtype is this column's (migplan_column_parse) */
+	const migplan_chtype *chtype;    /* NULL when Moose has no ClickHouse mapping */
+	const char *chtype_text;         /* arena copy of the rendering of chtype */
+	const char *moose_chtype_text;   /* arena copy: what Moose's DDL says (may differ, FORMAT 3) */
 	migplan__doc *own_doc;           /* set only for columns made by migplan_column_parse() */
 };
 
@@ -36,7 +49,7 @@ struct migplan_index {
 	const char *name;
 	const char *expression;
 	const char *type;
-	const char **arguments;          /* malloc'd array of borrowed strings */
+	const char **arguments;          /* arena array of borrowed strings */
 	size_t argument_count;
 	uint64_t granularity;
 };
@@ -57,10 +70,9 @@ struct migplan_table {
 	migplan_life_cycle life_cycle;
 	const char *engine;              /* variant name */
 	const migplan_node *engine_node;
-	const char **order_by;           /* list form */
+	const char **order_by;           /* list form (arena array) */
 	size_t order_by_count;
-	const char *order_by_expression; /* string form, or the list rendered (owned: order_by_owned) */
-	char *order_by_owned;
+	const char *order_by_expression; /* string form, or the list rendered (arena) */
 	const char *partition_by;
 	const char *primary_key_expression;
 	const char *sample_by;
@@ -95,6 +107,7 @@ struct migplan_view {
 
 struct migplan_snapshot {
 	migplan__doc *doc;
+	migplan__typecache *types;
 	const char *default_database;
 	const char *moose_version;
 	migplan_table *tables;
@@ -103,7 +116,8 @@ struct migplan_snapshot {
 	size_t mv_count;
 	migplan_view *views;
 	size_t view_count;
-	/* open-addressing hash of (resolved database, name) -> table index, for O(1) find */
+	/* open-addressing hash of (resolved database, name) -> table index + 1, for O(1) find;
+	 * table_slot_count is a power of two */
 	uint32_t *table_slots;
 	size_t table_slot_count;
 };
@@ -116,13 +130,13 @@ struct migplan_op {
 	const char *table_name;
 	const char *database;
 	const char *cluster_name;
-	migplan_table *table;            /* CreateTable (owned, one element) */
+	migplan_table *table;            /* CreateTable (arena, one element) */
 	migplan_column *column;          /* AddTableColumn column / ModifyTableColumn after_column */
 	migplan_column *before_column;   /* ModifyTableColumn */
 	const char *column_name;
 	const char *new_column_name;
 	const char *position_after;
-	migplan_index *index_def;        /* AddTableIndex (owned, one element) */
+	migplan_index *index_def;        /* AddTableIndex (arena, one element) */
 	const char *object_name;
 	const char *projection_body;
 	const char *expression;
@@ -130,15 +144,16 @@ struct migplan_op {
 	const char *select_sql;
 	const char *target_table;
 	const char *target_database;
-	const char **sql;                /* RawSql statements (malloc'd array) */
+	const char **sql;                /* RawSql statements (arena array) */
 	size_t sql_count;
 	const char *description;
 };
 
 struct migplan_plan {
 	migplan__doc *doc;
+	migplan__typecache *types;
 	const char *created_at;
-	migplan_op *ops;
+	migplan_op *ops;                 /* arena array */
 	size_t op_count;
 	const migplan_snapshot *remote;
 	const migplan_snapshot *local;
@@ -151,12 +166,37 @@ struct migplan_plan {
 };
 
 /* Model builders (lib/model_plan.c, lib/model_snapshot.c). They validate the document against
- * the Moose format and fail with ESCHEMA at the offending node. */
+ * the Moose format and fail with ESCHEMA at the offending node. On failure the partly built
+ * element needs no cleanup beyond freeing its arena and type cache. */
 migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *lim);
 migplan_status migplan__snapshot_build(migplan_snapshot *snap);
-migplan_status migplan__table_build(migplan_table *t, const migplan_node *node);
-migplan_status migplan__column_build(migplan_column *c, const migplan_node *node);
-void migplan__table_clear(migplan_table *t);
+migplan_status migplan__table_build(const migplan__build *b, migplan_table *t,
+                                    const migplan_node *node);
+migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
+                                     const migplan_node *node);
+/* Frees what a column owns outside the arena (its type tree, when it owns one). */
 void migplan__column_clear(migplan_column *c);
+
+/* The type cache: NULL on out-of-memory; free accepts NULL. */
+migplan__typecache *migplan__typecache_new(void);
+void migplan__typecache_free(migplan__typecache *tc);
+
+/* Wrong-kind and missing-field errors, shared by the builders. */
+migplan_status migplan__schema_missing(const migplan_node *where, const char *what,
+                                       const char *key);
+migplan_status migplan__schema_kind(const migplan_node *value, const char *what,
+                                    const char *key, const char *expected);
+/* Field readers: absent or null leaves *out NULL (an error when required). */
+migplan_status migplan__field_str(const migplan_node *map, const char *what, const char *key,
+                                  int required, const char **out);
+migplan_status migplan__field_bool(const migplan_node *map, const char *what, const char *key,
+                                   int required, int dflt, int *out);
+/* A sequence of strings into an arena array. */
+migplan_status migplan__field_strings(migplan__arena *arena, const migplan_node *map,
+                                      const char *what, const char *key, int required,
+                                      const char ***out, size_t *count);
+/* A mapping whose values are all strings (table settings); *out is the node or NULL. */
+migplan_status migplan__field_settings(const migplan_node *map, const char *what,
+                                       const char *key, const migplan_node **out);
 
 #endif
