@@ -17,5 +17,6 @@
 #include "migplan/chtype.h"
 #include "migplan/snapshot.h"
 #include "migplan/plan.h"
+#include "migplan/typechange.h"
 
 #endif
