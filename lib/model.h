@@ -123,6 +123,7 @@ struct migplan_snapshot {
 };
 
 struct migplan_op {
+	migplan_plan *plan;              /* owner: classification and analysis read its snapshots */
 	const migplan_node *node;        /* the one-key mapping item */
 	const migplan_node *body;        /* the variant's fields */
 	migplan_op_kind kind;
@@ -147,6 +148,7 @@ struct migplan_op {
 	const char **sql;                /* RawSql statements (arena array) */
 	size_t sql_count;
 	const char *description;
+	struct migplan__op_class *cls;   /* classification (lib/classify.c), NULL until classified */
 };
 
 struct migplan_plan {
@@ -174,6 +176,8 @@ migplan_status migplan__table_build(const migplan__build *b, migplan_table *t,
                                     const migplan_node *node);
 migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
                                      const migplan_node *node);
+migplan_status migplan__index_build(const migplan__build *b, migplan_index *ix,
+                                   const migplan_node *node);
 /* Frees what a column owns outside the arena (its type tree, when it owns one). */
 void migplan__column_clear(migplan_column *c);
 

@@ -1,0 +1,33 @@
+/* Growable string for building SQL and messages. Out-of-memory is sticky: after the first
+ * failure every append is a no-op and migplan__sb_finish() reports ENOMEM, so callers check once. */
+#ifndef MIGPLAN_STRBUF_H
+#define MIGPLAN_STRBUF_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+typedef struct migplan__sb {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	int failed;
+} migplan__sb;
+
+#define MIGPLAN__SB_INIT { NULL, 0, 0, 0 }
+
+void migplan__sb_append(migplan__sb *sb, const char *s, size_t len);
+void migplan__sb_puts(migplan__sb *sb, const char *s);
+void migplan__sb_putc(migplan__sb *sb, char c);
+void migplan__sb_printf(migplan__sb *sb, const char *fmt, ...) MIGPLAN__PRINTF(2, 3);
+/* `name` with backticks, a backtick or backslash inside escaped by a backslash (ClickHouse rules). */
+void migplan__sb_ident(migplan__sb *sb, const char *name);
+/* `db`.`name`; db may be NULL (then only `name`). */
+void migplan__sb_qualified(migplan__sb *sb, const char *db, const char *name);
+/* 'text' with quote, backslash and control characters escaped. */
+void migplan__sb_literal(migplan__sb *sb, const char *text);
+/* Hands the string over (NUL-terminated, malloc'd) or fails with ENOMEM; the buffer is reset. */
+migplan_status migplan__sb_finish(migplan__sb *sb, char **out);
+void migplan__sb_reset(migplan__sb *sb);
+
+#endif
