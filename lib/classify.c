@@ -121,10 +121,12 @@ static migplan_status classify_modify_column(const migplan_op *op, struct migpla
 		                migplan_type_change_reason(c->type_change));
 	} else {
 		migplan_change_cause cause = migplan_type_change_cause(c->type_change);
-		/* only a change ClickHouse is known to apply to the stored values destroys them for sure */
-		migplan_data_loss loss = cause == MIGPLAN_CAUSE_UNKNOWN_PAIR || cause == MIGPLAN_CAUSE_PROPERTY_CHANGE
-		                                 ? MIGPLAN_LOSS_POTENTIAL
-		                                 : MIGPLAN_LOSS_PERMANENT;
+		/* Values are destroyed for sure only when ClickHouse rewrites them into a type that cannot
+		 * hold them; an unknown pair, a property change or a change of how values read or sort
+		 * keeps the stored values and may still break readers. */
+		int kept = cause == MIGPLAN_CAUSE_UNKNOWN_PAIR || cause == MIGPLAN_CAUSE_PROPERTY_CHANGE ||
+		           cause == MIGPLAN_CAUSE_REPRESENTATION_CHANGE || cause == MIGPLAN_CAUSE_ORDER_CHANGE;
+		migplan_data_loss loss = kept ? MIGPLAN_LOSS_POTENTIAL : MIGPLAN_LOSS_PERMANENT;
 		set(c, MIGPLAN_CATEGORY_DESTRUCTIVE, loss, MIGPLAN_OP_MODIFY_TABLE_COLUMN);
 		const char *ex = migplan_type_change_example(c->type_change);
 		c->reason = fmt(a, "changes column `%s` of %s destructively (%s): %s%s%s", col, t,
