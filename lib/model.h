@@ -162,9 +162,13 @@ struct migplan_plan {
 	migplan_snapshot *owned_remote;  /* freed with the plan */
 	migplan_snapshot *owned_local;
 	migplan__limits limits;
-	/* later stages (classification, analysis, ...) hang their results here */
+	/* later stages (classification, analysis, ...) hang their results here, with the function
+	 * that frees them: migplan_plan_free() and migplan_plan_attach_snapshots() (which makes
+	 * them stale) call it, so the model does not depend on the stages */
 	void *classification;
+	void (*classification_free)(migplan_plan *plan);
 	void *analysis;
+	void (*analysis_free)(migplan_plan *plan);
 };
 
 /* Model builders (lib/model_plan.c, lib/model_snapshot.c). They validate the document against
