@@ -323,7 +323,8 @@ static int word_in(const char *s, size_t len, const char *const *words)
 }
 
 static const char *const null_words[] = { "~", "null", "Null", "NULL", NULL };
-static const char *const bool_words[] = { "true", "True", "TRUE", "false", "False", "FALSE", NULL };
+static const char *const bool_words[] = { "true",  "True",  "TRUE", "false",
+	                                   "False", "FALSE", NULL };
 
 /* serde_yaml parse_f64: 1 and the value when the plain scalar is a float. Non-finite values
  * only come from the YAML spellings; "1e999" is a string to serde_yaml. -1 on ENOMEM. */
@@ -452,7 +453,8 @@ static number_form number_text(const char *s, size_t len, char *buf)
 	if (serde_int(s, len, &neg, &mag)) {
 		int zero = big_below_pow2(&mag, 32) && mag.w[0] == 0;
 		if (neg && big_cmp_pow2(&mag, 63) <= 0) {
-			sprintf(buf, "%s%llu", zero ? "" : "-", (unsigned long long)big_low64(&mag));
+			unsigned long long v = big_low64(&mag);
+			sprintf(buf, "%s%llu", zero ? "" : "-", v);
 			return NUMBER_PLAIN;
 		}
 		if (!neg && big_below_pow2(&mag, 64)) {
@@ -544,7 +546,7 @@ static migplan_status emit_scalar(emit_ctx *c, const char *text, size_t len,
                                   yaml_scalar_style_t style, const migplan_node *at)
 {
 	if (len > INT_MAX)
-		return migplan__error_node(MIGPLAN_ELIMIT, at, "string of %zu bytes is too long to emit",
+		return migplan__error_node(MIGPLAN_ELIMIT, at, "string of %zu bytes is too long",
 		                           len);
 	if (!valid_utf8((const unsigned char *)text, len))
 		return migplan__error_node(MIGPLAN_EINVAL, at, "string is not valid UTF-8");
@@ -871,7 +873,7 @@ migplan_node *migplan__node_new_seq(migplan__arena *arena, const migplan__doc *d
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i]) {
-			migplan__error(MIGPLAN_EINVAL, "node builder: sequence item %zu is NULL", i);
+			migplan__error(MIGPLAN_EINVAL, "node builder: item %zu is NULL", i);
 			return NULL;
 		}
 	}
@@ -901,7 +903,7 @@ migplan_node *migplan__node_new_map(migplan__arena *arena, const migplan__doc *d
 		const migplan_node *k = pairs[i].key;
 		if (!k || k->kind == MIGPLAN_NODE_SEQ || k->kind == MIGPLAN_NODE_MAP ||
 		    !pairs[i].value) {
-			migplan__error(MIGPLAN_EINVAL, "node builder: pair %zu needs a scalar key and a value",
+			migplan__error(MIGPLAN_EINVAL, "node builder: pair %zu needs a scalar key and value",
 			               i);
 			return NULL;
 		}
