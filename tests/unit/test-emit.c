@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tests/tap.h"
+#include "tap.h"
 
 #include "arena.h"
 #include "doc.h"
