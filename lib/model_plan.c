@@ -147,10 +147,56 @@ static size_t edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-/* The closest variant name, when it is close enough to be a plausible misspelling
- * (the docs' `DeleteTableColumn` for DropTableColumn: distance 5 of 17 characters). */
+/* A name reduced to what people mean by it: lower case, letters and digits only, the verb
+ * replaced by its class (Delete/Remove -> drop, Create/Add -> add, Alter/Change -> modify) and
+ * "table" dropped. `DeleteTableColumn` (the docs' spelling), `drop_column` and `AlterColumn`
+ * then meet `DropTableColumn` and `ModifyTableColumn`, which no edit distance finds. */
+static void meaning(const char *name, char *out, size_t size)
+{
+	static const char *const verbs[][2] = {
+		{"delete", "drop"}, {"remove", "drop"}, {"destroy", "drop"}, {"drop", "drop"},
+		{"create", "add"},  {"insert", "add"},  {"new", "add"},      {"add", "add"},
+		{"modify", "modify"}, {"alter", "modify"}, {"change", "modify"}, {"update", "modify"},
+		{"edit", "modify"}, {"set", "modify"},
+	};
+	char low[80];
+	size_t n = 0;
+	for (const char *p = name; *p && n + 1 < sizeof(low); p++)
+		if (isalnum((unsigned char)*p))
+			low[n++] = (char)tolower((unsigned char)*p);
+	low[n] = '\0';
+	const char *rest = low;
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		size_t vl = strlen(verbs[i][0]);
+		if (strncmp(low, verbs[i][0], vl) == 0) {
+			o = (size_t)snprintf(out, size, "%s:", verbs[i][1]);
+			rest = low + vl;
+			break;
+		}
+	}
+	for (; *rest && o + 1 < size; rest++) {
+		if (strncmp(rest, "table", 5) == 0) {
+			rest += 4;
+			continue;
+		}
+		out[o++] = *rest;
+	}
+	out[o < size ? o : size - 1] = '\0';
+}
+
+/* The variant the user probably meant: same meaning (see above), else the closest spelling
+ * when it is close enough to be a typo. */
 static const char *closest_variant(const char *name)
 {
+	char want[96], have[96];
+	meaning(name, want, sizeof(want));
+	for (size_t i = 0; i < VARIANT_COUNT; i++) {
+		meaning(variants[i].name, have, sizeof(have));
+		if (strcmp(want, have) == 0)
+			return variants[i].name;
+	}
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX;
 	for (size_t i = 0; i < VARIANT_COUNT; i++) {
@@ -161,7 +207,7 @@ static const char *closest_variant(const char *name)
 		}
 	}
 	size_t len = strlen(name);
-	size_t limit = len / 3 > 2 ? len / 3 : 2;
+	size_t limit = len / 4 > 2 ? len / 4 : 2;
 	return best_d <= limit ? best : NULL;
 }
 
