@@ -1,0 +1,252 @@
+/* --format json: one document per plan (JSON Lines when several plans are given), described
+ * by docs/output-schema.json. Keys are part of the contract: add, never rename or remove
+ * without bumping CLI_JSON_SCHEMA_VERSION. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "output_json.h"
+
+json_object *cli_json_string(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *position_int(uint32_t v)
+{
+	return json_object_new_int64((int64_t)(v ? v : 1));
+}
+
+json_object *cli_json_document(const char *command)
+{
+	json_object *doc = json_object_new_object();
+	json_object *tool = json_object_new_object();
+	json_object_object_add(tool, "name", json_object_new_string(CLI_TOOL_NAME));
+	json_object_object_add(tool, "version", json_object_new_string(MIGPLAN_VERSION_STRING));
+	json_object_object_add(doc, "schemaVersion", json_object_new_int(CLI_JSON_SCHEMA_VERSION));
+	json_object_object_add(doc, "tool", tool);
+	json_object_object_add(doc, "command", json_object_new_string(command));
+	return doc;
+}
+
+void cli_json_print(FILE *out, json_object *doc)
+{
+	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	fputc('\n', out);
+}
+
+json_object *cli_json_type_change(const migplan_type_change *c)
+{
+	int safe = migplan_type_change_verdict(c) == MIGPLAN_VERDICT_SAFE;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "from", cli_json_string(migplan_type_change_from(c)));
+	json_object_object_add(o, "to", cli_json_string(migplan_type_change_to(c)));
+	json_object_object_add(o, "verdict", json_object_new_string(safe ? "safe" : "destructive"));
+	json_object_object_add(o, "cause",
+	                       cli_json_string(migplan_type_change_cause_name(migplan_type_change_cause(c))));
+	json_object_object_add(o, "reason", cli_json_string(migplan_type_change_reason(c)));
+	json_object_object_add(o, "example", cli_json_string(migplan_type_change_example(c)));
+	json_object_object_add(o, "in_place", json_object_new_boolean(migplan_type_change_in_place(c)));
+	json_object_object_add(o, "key_refused", json_object_new_boolean(migplan_type_change_key_refused(c)));
+	return o;
+}
+
+/* --- operations --- */
+
+static const char *loss_token(migplan_data_loss loss)
+{
+	switch (loss) {
+	case MIGPLAN_LOSS_PERMANENT:
+		return "permanent";
+	case MIGPLAN_LOSS_POTENTIAL:
+		return "potential";
+	default:
+		return "none";
+	}
+}
+
+static json_object *operation_json(const migplan_plan *plan, const migplan_op *op)
+{
+	const migplan_node *node = migplan_op_node(op);
+	const char *db = migplan_op_database(op);
+	const migplan_type_change *tc = migplan_op_type_change(op);
+	migplan_op_kind inverse = migplan_op_inverse_kind(op);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "index", json_object_new_int64((int64_t)migplan_op_index(op)));
+	json_object_object_add(o, "kind", cli_json_string(migplan_op_kind_name(migplan_op_kind_of(op))));
+	json_object_object_add(o, "table", cli_json_string(migplan_op_table_name(op)));
+	/* null in the plan means the default database: say which, as Moose would resolve it */
+	json_object_object_add(o, "database",
+	                       migplan_op_table_name(op) ? cli_json_string(db ? db : migplan_plan_default_database(plan))
+	                                                 : NULL);
+	json_object_object_add(o, "column_name", cli_json_string(migplan_op_column_name(op)));
+	json_object_object_add(o, "category", cli_json_string(migplan_category_name(migplan_op_category(op))));
+	json_object_object_add(o, "reversible", json_object_new_boolean(migplan_op_reversible(op)));
+	json_object_object_add(o, "data_loss", json_object_new_string(loss_token(migplan_op_data_loss(op))));
+	json_object_object_add(o, "reason", cli_json_string(migplan_op_classification_reason(op)));
+	json_object_object_add(o, "inverse", inverse ? cli_json_string(migplan_op_inverse_description(op)) : NULL);
+	json_object_object_add(o, "line", position_int(migplan_node_line(node)));
+	json_object_object_add(o, "column", position_int(migplan_node_column(node)));
+	json_object_object_add(o, "type_change", tc ? cli_json_type_change(tc) : NULL);
+	return o;
+}
+
+static json_object *operations_json(const migplan_plan *plan)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < migplan_plan_op_count(plan); i++)
+		json_object_array_add(a, operation_json(plan, migplan_plan_op_at(plan, i)));
+	return a;
+}
+
+/* --- findings --- */
+
+static json_object *location_json(const char *path, uint32_t line, uint32_t column)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "file", cli_json_string(path));
+	json_object_object_add(o, "line", position_int(line));
+	json_object_object_add(o, "column", position_int(column));
+	return o;
+}
+
+static json_object *related_json(const struct cli_finding *f)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < f->related_count; i++) {
+		const struct cli_related *rel = &f->related[i];
+		json_object *o = location_json(rel->path, rel->line, rel->column);
+		json_object_object_add(o, "message", cli_json_string(rel->message));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *finding_json(const struct cli_finding *f)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "rule", cli_json_string(f->rule));
+	json_object_object_add(o, "severity", cli_json_string(migplan_severity_name(f->severity)));
+	json_object_object_add(o, "message", cli_json_string(f->message));
+	json_object_object_add(o, "operation", f->operation >= 0 ? json_object_new_int64(f->operation) : NULL);
+	json_object_object_add(o, "file", cli_json_string(f->path));
+	json_object_object_add(o, "line", position_int(f->line));
+	json_object_object_add(o, "column", position_int(f->column));
+	json_object_object_add(o, "help", cli_json_string(f->help));
+	json_object_object_add(o, "edit", cli_json_string(f->edit));
+	json_object_object_add(o, "allowed", json_object_new_boolean(f->allowed));
+	json_object_object_add(o, "allow_reason", cli_json_string(f->allow_reason));
+	json_object_object_add(o, "blocker", json_object_new_boolean(f->blocker));
+	json_object_object_add(o, "table", cli_json_string(f->table));
+	json_object_object_add(o, "column_name", cli_json_string(f->column_name));
+	json_object_object_add(o, "view", cli_json_string(f->view));
+	json_object_object_add(o, "pointer", cli_json_string(f->pointer));
+	json_object_object_add(o, "related", related_json(f));
+	return o;
+}
+
+static void add_findings(json_object *doc, const struct cli_report *r)
+{
+	json_object *findings = json_object_new_array();
+	json_object *blockers = json_object_new_array();
+	for (size_t i = 0; i < r->finding_count; i++) {
+		const struct cli_finding *f = &r->findings[i];
+		json_object_array_add(findings, finding_json(f));
+		if (!f->blocker)
+			continue;
+		json_object *b = location_json(f->path, f->line, f->column);
+		json_object_object_add(b, "finding", json_object_new_int64((int64_t)i));
+		json_object_object_add(b, "rule", cli_json_string(f->rule));
+		json_object_object_add(b, "message", cli_json_string(f->message));
+		json_object_array_add(blockers, b);
+	}
+	json_object_object_add(doc, "findings", findings);
+	/* the rewrite module does not exist yet: no edit can be proposed (see the schema) */
+	json_object_object_add(doc, "edits", json_object_new_array());
+	json_object_object_add(doc, "blockers", blockers);
+}
+
+/* --- the document --- */
+
+static const char *snapshot_path(const migplan_plan *plan, migplan_snapshot_role role)
+{
+	const migplan_snapshot *s = migplan_plan_snapshot(plan, role);
+	return s ? migplan_snapshot_path(s) : NULL;
+}
+
+static json_object *display_path_json(const char *path)
+{
+	if (!path)
+		return NULL;
+	char *shown = cli_display_path(path);
+	json_object *o = json_object_new_string(shown);
+	free(shown);
+	return o;
+}
+
+static json_object *plan_json(const struct cli_report *r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "path", cli_json_string(r->plan_path));
+	json_object_object_add(o, "operations", json_object_new_int64((int64_t)migplan_plan_op_count(r->plan)));
+	json_object_object_add(o, "created_at", cli_json_string(migplan_plan_created_at(r->plan)));
+	json_object_object_add(o, "default_database", cli_json_string(migplan_plan_default_database(r->plan)));
+	json_object_object_add(o, "remote_state", display_path_json(snapshot_path(r->plan, MIGPLAN_SNAPSHOT_REMOTE)));
+	json_object_object_add(o, "local_infra_map", display_path_json(snapshot_path(r->plan, MIGPLAN_SNAPSHOT_LOCAL)));
+	json_object_object_add(o, "config", cli_json_string(r->config_display));
+	json_object_object_add(o, "schema", cli_json_string(r->schema_display));
+	return o;
+}
+
+static json_object *categories_json(const migplan_plan *plan)
+{
+	static const migplan_category cats[] = {MIGPLAN_CATEGORY_ADDITIVE, MIGPLAN_CATEGORY_DESTRUCTIVE,
+	                                        MIGPLAN_CATEGORY_METADATA, MIGPLAN_CATEGORY_CUSTOM};
+	json_object *o = json_object_new_object();
+	for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++)
+		json_object_object_add(o, migplan_category_name(cats[i]),
+		                       json_object_new_int64((int64_t)migplan_plan_category_count(plan, cats[i])));
+	return o;
+}
+
+static json_object *summary_json(const struct cli_report *r)
+{
+	size_t allowed = 0;
+	for (size_t i = 0; i < r->finding_count; i++)
+		allowed += r->findings[i].allowed ? 1 : 0;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "errors", json_object_new_int64((int64_t)cli_report_count_severity(r, MIGPLAN_SEVERITY_ERROR)));
+	json_object_object_add(o, "warnings",
+	                       json_object_new_int64((int64_t)cli_report_count_severity(r, MIGPLAN_SEVERITY_WARNING)));
+	json_object_object_add(o, "info", json_object_new_int64((int64_t)cli_report_count_severity(r, MIGPLAN_SEVERITY_INFO)));
+	json_object_object_add(o, "allowed", json_object_new_int64((int64_t)allowed));
+	json_object_object_add(o, "analysed", json_object_new_boolean(r->analysed));
+	json_object_object_add(o, "fail_on", cli_json_string(migplan_severity_name(r->fail_on)));
+	json_object_object_add(o, "destructive_allowed", json_object_new_boolean(r->destructive_allowed));
+	json_object_object_add(o, "exit_code", json_object_new_int(r->exit_code));
+	return o;
+}
+
+json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r)
+{
+	json_object *doc = cli_json_document(run->command);
+	json_object_object_add(doc, "plan", plan_json(r));
+	json_object_object_add(doc, "change_type",
+	                       cli_json_string(migplan_change_type_name(migplan_plan_change_type(r->plan))));
+	json_object_object_add(doc, "categories", categories_json(r->plan));
+	json_object_object_add(doc, "operations", operations_json(r->plan));
+	add_findings(doc, r);
+	json_object_object_add(doc, "summary", summary_json(r));
+	return doc;
+}
+
+int cli_output_json(FILE *out, const struct cli_run *run)
+{
+	for (size_t i = 0; i < run->report_count; i++) {
+		if (!cli_report_ok(&run->reports[i]))
+			continue;
+		json_object *doc = cli_json_report(run, &run->reports[i]);
+		cli_json_print(out, doc);
+		json_object_put(doc);
+	}
+	return 0;
+}

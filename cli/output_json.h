@@ -1,0 +1,24 @@
+/* JSON building blocks shared by the json, sarif and gitlab formats and the small commands.
+ * Every document is built with json-c, so escaping is always right. */
+#ifndef MIGPLAN_CLI_OUTPUT_JSON_H
+#define MIGPLAN_CLI_OUTPUT_JSON_H
+
+#include <json-c/json.h>
+
+#include "cli.h"
+
+/** Version of the JSON documents (docs/output-schema.json); bumped only on an incompatible change. */
+#define CLI_JSON_SCHEMA_VERSION 1
+
+/** {"schemaVersion":1, "tool":{...}, "command":@p command}. */
+json_object *cli_json_document(const char *command);
+/** A string, or JSON null for NULL. */
+json_object *cli_json_string(const char *s);
+/** The judged change of a column: from, to, verdict, cause, reason, example, in_place, key_refused. */
+json_object *cli_json_type_change(const migplan_type_change *c);
+/** The whole document of one plan (the json format prints one per plan). */
+json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r);
+/** Print @p doc on one line, followed by a newline. */
+void cli_json_print(FILE *out, json_object *doc);
+
+#endif

@@ -1,0 +1,245 @@
+/* Paths, strings and error printing for the migplan command. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void *cli_xalloc(void *ptr)
+{
+	if (!ptr) {
+		fputs("migplan: out of memory\n", stderr);
+		exit(CLI_EXIT_INPUT);
+	}
+	return ptr;
+}
+
+char *cli_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = cli_xalloc(malloc(n));
+	memcpy(d, s, n);
+	return d;
+}
+
+int cli_exit_worst(int a, int b)
+{
+	/* rank by the documented precedence, not by value: 3 is worse than 1 but better than 2 */
+	static const int order[] = {CLI_EXIT_OK, CLI_EXIT_FINDINGS, CLI_EXIT_DESTRUCTIVE, CLI_EXIT_INPUT,
+	                            CLI_EXIT_USAGE};
+	int ra = 0, rb = 0;
+	for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++) {
+		if (order[i] == a)
+			ra = i;
+		if (order[i] == b)
+			rb = i;
+	}
+	return ra >= rb ? a : b;
+}
+
+/* --- paths --- */
+
+static char *current_dir(void)
+{
+	size_t cap = 256;
+	for (;;) {
+		char *buf = cli_xalloc(malloc(cap));
+		if (getcwd(buf, cap))
+			return buf;
+		free(buf);
+		if (errno != ERANGE || cap > (size_t)1 << 20)
+			return NULL;
+		cap *= 2;
+	}
+}
+
+static const char *skip_dot_slash(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/') {
+		p += 2;
+		while (*p == '/')
+			p++;
+	}
+	return p;
+}
+
+char *cli_display_path(const char *path)
+{
+	if (!path)
+		return NULL;
+	if (path[0] != '/')
+		return cli_strdup(*skip_dot_slash(path) ? skip_dot_slash(path) : path);
+	char *cwd = current_dir();
+	if (cwd) {
+		size_t n = strlen(cwd);
+		/* inside the working directory: relative, as editors and CI expect */
+		if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1]) {
+			char *rel = cli_strdup(path + n + 1);
+			free(cwd);
+			return rel;
+		}
+		free(cwd);
+	}
+	return cli_strdup(path);
+}
+
+static size_t trimmed_length(const char *p)
+{
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		n--;
+	return n;
+}
+
+char *cli_dirname(const char *path)
+{
+	size_t n = trimmed_length(path);
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	if (n == 0)
+		return cli_strdup(".");
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	char *d = cli_xalloc(malloc(n + 1));
+	memcpy(d, path, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *cli_parent_dir(const char *dir)
+{
+	size_t n = trimmed_length(dir);
+	const char *last = dir + n;
+	while (last > dir && last[-1] != '/')
+		last--;
+	size_t base_len = (size_t)(dir + n - last);
+	/* "." and ".." cannot be climbed by cutting text off */
+	if ((base_len == 1 && last[0] == '.') || (base_len == 2 && last[0] == '.' && last[1] == '.')) {
+		char *up = cli_xalloc(malloc(n + 4));
+		memcpy(up, dir, n);
+		if (base_len == 1 && n == 1)
+			strcpy(up, "..");
+		else
+			strcpy(up + n, "/..");
+		return up;
+	}
+	char *d = cli_xalloc(malloc(n + 1));
+	memcpy(d, dir, n);
+	d[n] = '\0';
+	char *parent = cli_dirname(d);
+	free(d);
+	return parent;
+}
+
+char *cli_join(const char *dir, const char *name)
+{
+	size_t a = strlen(dir), b = strlen(name);
+	int slash = a > 0 && dir[a - 1] != '/';
+	char *p = cli_xalloc(malloc(a + (size_t)slash + b + 1));
+	memcpy(p, dir, a);
+	if (slash)
+		p[a] = '/';
+	memcpy(p + a + (size_t)slash, name, b + 1);
+	return p;
+}
+
+int cli_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cli_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *cli_truncate_utf8(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return cli_strdup(s);
+	/* back up to the first byte of a character, never splitting one */
+	while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+		max--;
+	char *d = cli_xalloc(malloc(max + sizeof "\xe2\x80\xa6"));
+	memcpy(d, s, max);
+	memcpy(d + max, "\xe2\x80\xa6", sizeof "\xe2\x80\xa6");
+	return d;
+}
+
+char *cli_format_error(const char *fallback_path)
+{
+	const migplan_error *err = migplan_error_last();
+	const char *path = migplan_error_path(err);
+	char *shown = cli_display_path(path ? path : fallback_path);
+	uint32_t line = migplan_error_line(err), column = migplan_error_column(err);
+	const char *message = migplan_error_message(err);
+	struct cli_buf b = {0};
+	if (!*message)
+		message = migplan_status_str(migplan_error_code(err));
+	if (shown && line)
+		cli_buf_printf(&b, "%s:%u:%u: error: %s", shown, (unsigned)line, (unsigned)(column ? column : 1), message);
+	else if (shown)
+		cli_buf_printf(&b, "%s: error: %s", shown, message);
+	else
+		cli_buf_printf(&b, "migplan: error: %s", message);
+	free(shown);
+	return b.data;
+}
+
+void cli_print_error(const char *fallback_path)
+{
+	char *text = cli_format_error(fallback_path);
+	fprintf(stderr, "%s\n", text);
+	free(text);
+}
+
+/* --- growable string --- */
+
+void cli_buf_append(struct cli_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		b->data = cli_xalloc(realloc(b->data, cap));
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void cli_buf_puts(struct cli_buf *b, const char *s)
+{
+	cli_buf_append(b, s, strlen(s));
+}
+
+void cli_buf_printf(struct cli_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	char *tmp = cli_xalloc(malloc((size_t)n + 1));
+	va_start(ap, fmt);
+	vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	cli_buf_append(b, tmp, (size_t)n);
+	free(tmp);
+}
+
+void cli_buf_free(struct cli_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,524 @@
+#!/usr/bin/python3
+"""End-to-end tests of the migplan command: every command and format on every shared fixture,
+asserting exit codes, stdout and stderr. Prints TAP.
+
+    run_e2e.py --migplan BUILD/cli/migplan --fixtures DIR --source-root DIR
+    run_e2e.py --install BUILD --meson MESON --prefix P --bindir B --libdir L --mandir M ...
+
+With --install, the build is first installed with `meson install --destdir` into a temporary
+directory and the installed program is tested (with the installed library), so what users
+get is what is tested. Standard library only (Debian's /usr/bin/python3).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sarif_check  # noqa: E402
+import schema_check  # noqa: E402
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_DESTRUCTIVE, EXIT_USAGE = 0, 1, 2, 3, 64
+FORMATS = ["text", "json", "sarif", "github", "gitlab", "markdown"]
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+TEXT_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info|note): "
+                       r"(?P<msg>.*)$")
+GITHUB_LINE = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+,title=[a-z0-9-]+::.+$")
+SUMMARY_LINE = re.compile(r"^(no findings|\d+ (errors?|warnings?|info)(, \d+ (errors?|warnings?|info))*) in "
+                          r"(?P<plan>\S+) \(change type: (?P<ct>empty|additive|destructive|mixed)(; \d+ allowed)?\)$")
+
+# What the classification says of each fixture (fixtures/README.md): pinned here so that a
+# regression in the program's plumbing (not only in the library) shows.
+CHANGE_TYPES = {
+    "01_additive": "additive",
+    "02_add_column_and_index": "mixed",
+    "03_recreate_same_table": "mixed",
+    "04_versioned_upgrade": "mixed",
+    "05_modify_column_narrowing": "mixed",
+    "06_rename_column": "additive",
+    "07_mv_reads_altered_table": "destructive",
+    "08_rawsql_backfill": "additive",
+    "09_ordering_errors": "mixed",
+    "10_schema_gaps": "additive",
+}
+OPERATION_COUNTS = {"01_additive": 4, "02_add_column_and_index": 4, "03_recreate_same_table": 3,
+                    "04_versioned_upgrade": 2, "05_modify_column_narrowing": 7, "06_rename_column": 1,
+                    "07_mv_reads_altered_table": 4, "08_rawsql_backfill": 5, "09_ordering_errors": 7,
+                    "10_schema_gaps": 3}
+# Fixtures whose plan.yaml Moose's schema rejects (fixtures/README.md, "schema-valid").
+SCHEMA_INVALID = {"02_add_column_and_index", "10_schema_gaps"}
+
+
+class Tap:
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, cond, name, diag=None):
+        self.count += 1
+        print("%s %d - %s" % ("ok" if cond else "not ok", self.count, name))
+        if not cond:
+            self.failed += 1
+            for line in str(diag or "").splitlines()[:40]:
+                print("#   " + line)
+        sys.stdout.flush()
+        return cond
+
+    def finish(self):
+        print("1..%d" % self.count)
+        return 1 if self.failed else 0
+
+
+class Result:
+    def __init__(self, args, proc):
+        self.args = args
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def __str__(self):
+        return "migplan %s\nexit %d\n--- stdout\n%s\n--- stderr\n%s" % (
+            " ".join(self.args), self.code, self.out[:3000], self.err[:3000])
+
+
+class Runner:
+    def __init__(self, program, env):
+        self.program = program
+        self.env = env
+
+    def __call__(self, *args, cwd=None, env=None):
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        proc = subprocess.run([self.program] + list(args), cwd=cwd, env=full_env, capture_output=True,
+                              text=True, timeout=120)
+        return Result(list(args), proc)
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def expected_exit(doc, allow_destructive=False):
+    """The exit code a check document implies: 3 > 1 > 0 (2 never has a document)."""
+    s = doc["summary"]
+    threshold = SEVERITY_RANK[s["fail_on"]]
+    failing = any(not f["allowed"] and SEVERITY_RANK[f["severity"]] >= threshold for f in doc["findings"])
+    if doc["categories"]["destructive"] and not (allow_destructive or s["destructive_allowed"]):
+        return EXIT_DESTRUCTIVE
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+# --- per-format checks of `check` on one fixture ---
+
+def check_text(t, name, r, doc):
+    lines = r.out.splitlines()
+    finding_lines = [m for m in (TEXT_LINE.match(l) for l in lines) if m and m.group("sev") != "note"]
+    allowed_lines = [m for m in (TEXT_LINE.match(l) for l in lines) if m and m.group("msg").startswith("allowed: ")]
+    shown = len(finding_lines) + len(allowed_lines)
+    t.ok(shown == len(doc["findings"]), "%s text: one line per finding (%d)" % (name, len(doc["findings"])), r)
+    t.ok(all(l.group("msg").endswith("]") for l in finding_lines), "%s text: every finding ends with [rule]" % name, r)
+    summaries = [m for m in (SUMMARY_LINE.match(l) for l in lines) if m]
+    t.ok(len(summaries) == 1 and summaries[0].group("ct") == doc["change_type"]
+         and summaries[0].group("plan") == doc["plan"]["path"], "%s text: summary line" % name, r)
+    t.ok("\033[" not in r.out, "%s text: no colour off a terminal" % name, r)
+
+
+def check_sarif(t, name, r, doc):
+    log = json.loads(r.out)
+    problems = sarif_check.check(log)
+    t.ok(not problems, "%s sarif: SARIF 2.1.0 structure" % name, "\n".join(problems))
+    results = log["runs"][0]["results"]
+    t.ok(len(results) == len(doc["findings"]), "%s sarif: one result per finding" % name, r)
+    same = all(res["ruleId"] == f["rule"] and res["locations"][0]["physicalLocation"]["region"]["startLine"] == f["line"]
+               for res, f in zip(results, doc["findings"]))
+    t.ok(same, "%s sarif: results carry the findings' rules and lines" % name, r)
+    rules = {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    t.ok(len(rules) >= 1, "%s sarif: the rules are described" % name, r)
+
+
+def check_github(t, name, r, doc):
+    commands = [l for l in r.out.splitlines() if l.startswith("::")]
+    expected = [f for f in doc["findings"] if not f["allowed"]]
+    t.ok(len(commands) == len(expected), "%s github: one command per finding not allowed" % name, r)
+    t.ok(all(GITHUB_LINE.match(c) for c in commands), "%s github: workflow command syntax" % name, r)
+
+
+def check_gitlab(t, name, r, doc):
+    issues = json.loads(r.out)
+    expected = [f for f in doc["findings"] if not f["allowed"]]
+    t.ok(isinstance(issues, list) and len(issues) == len(expected), "%s gitlab: one issue per finding" % name, r)
+    keys = {"description", "check_name", "fingerprint", "severity", "location"}
+    well_formed = all(keys <= set(i) and i["severity"] in ("info", "minor", "major", "critical", "blocker")
+                      and i["location"]["lines"]["begin"] >= 1 for i in issues)
+    t.ok(well_formed, "%s gitlab: Code Quality fields" % name, r)
+    prints = [i["fingerprint"] for i in issues]
+    t.ok(len(set(prints)) == len(prints), "%s gitlab: unique fingerprints" % name, r)
+
+
+def check_markdown(t, name, r, doc):
+    t.ok(r.out.startswith("<!-- migplan -->\n## migplan check"), "%s markdown: comment header" % name, r)
+    t.ok(len(r.out) <= 65536, "%s markdown: at most 65,536 characters" % name, r)
+    t.ok("**Change type:** %s" % doc["change_type"] in r.out, "%s markdown: change type" % name, r)
+
+
+FORMAT_CHECKS = {"text": check_text, "sarif": check_sarif, "github": check_github, "gitlab": check_gitlab,
+                 "markdown": check_markdown}
+
+
+def check_fixture(t, run, schema, fixture_root, name):
+    r = run("check", "--format", "json", name, cwd=fixture_root)
+    docs = json_lines(r.out) if r.code != EXIT_INPUT else []
+    if not t.ok(len(docs) == 1 and r.err == "", "%s check json: one document, nothing on stderr" % name, r):
+        return
+    doc = docs[0]
+    errors = schema_check.validate(doc, schema)
+    t.ok(not errors, "%s check json: valid against docs/output-schema.json" % name, "\n".join(errors[:20]))
+    t.ok(doc["plan"]["path"] == name + "/plan.yaml", "%s check json: plan path relative" % name, doc["plan"])
+    t.ok(doc["plan"]["remote_state"] == name + "/remote_state.json"
+         and doc["plan"]["local_infra_map"] == name + "/local_infra_map.json", "%s check json: snapshots read" % name,
+         doc["plan"])
+    t.ok(doc["change_type"] == CHANGE_TYPES[name], "%s check json: change type %s" % (name, CHANGE_TYPES[name]),
+         doc["change_type"])
+    t.ok(doc["plan"]["operations"] == OPERATION_COUNTS[name] == len(doc["operations"])
+         and [o["index"] for o in doc["operations"]] == list(range(OPERATION_COUNTS[name])),
+         "%s check json: %d operations, 0-based" % (name, OPERATION_COUNTS[name]), doc["operations"])
+    modify = [o for o in doc["operations"] if o["kind"] == "ModifyTableColumn"]
+    t.ok(all(o["type_change"] and o["type_change"]["verdict"] in ("safe", "destructive") for o in modify)
+         and all(o["type_change"] is None for o in doc["operations"] if o["kind"] != "ModifyTableColumn"),
+         "%s check json: type_change exactly on ModifyTableColumn" % name, modify)
+    t.ok(r.code == expected_exit(doc) == doc["summary"]["exit_code"],
+         "%s check: exit %d matches the findings and destructive operations" % (name, r.code), r)
+    t.ok(all(f["file"].startswith(name + "/") for f in doc["findings"]),
+         "%s check json: finding files relative to the working directory" % name, doc["findings"])
+    for fmt in FORMATS:
+        if fmt == "json":
+            continue
+        rf = run("check", "--format", fmt, name, cwd=fixture_root)
+        t.ok(rf.code == r.code and rf.err == "", "%s check --format %s: same exit code, no stderr" % (name, fmt), rf)
+        FORMAT_CHECKS[fmt](t, name, rf, doc)
+    check_thresholds(t, run, fixture_root, name, doc, r.code)
+
+
+def check_thresholds(t, run, fixture_root, name, doc, code):
+    r = run("check", "--format", "json", "--allow-destructive", name, cwd=fixture_root)
+    d = json_lines(r.out)[0] if r.out else None
+    t.ok(d is not None and r.code == expected_exit(d, allow_destructive=True) != EXIT_DESTRUCTIVE,
+         "%s check --allow-destructive: never exit 3" % name, r)
+    r = run("check", "--format", "json", "--allow-destructive", "--fail-on", "info", name, cwd=fixture_root)
+    d = json_lines(r.out)[0] if r.out else None
+    expected = EXIT_FINDINGS if d and any(not f["allowed"] for f in d["findings"]) else EXIT_OK
+    t.ok(d is not None and r.code == expected, "%s check --fail-on info: exit %d" % (name, expected), r)
+
+
+def check_classify(t, run, schema, fixture_root, name):
+    r = run("classify", name, cwd=fixture_root)
+    t.ok(r.code == EXIT_OK and r.err == "", "%s classify: exit 0" % name, r)
+    t.ok(("change type: %s " % CHANGE_TYPES[name]) in r.out, "%s classify: change type line" % name, r)
+    rows = [l for l in r.out.splitlines() if re.match(r"^\s*\d+\s+\d+:\d+\s+[A-Z]", l)]
+    t.ok(len(rows) == OPERATION_COUNTS[name], "%s classify: one row per operation" % name, r)
+    r = run("classify", "--format", "json", name, cwd=fixture_root)
+    doc = json_lines(r.out)[0] if r.code == EXIT_OK and r.out else {}
+    errors = schema_check.validate(doc, schema) if doc else ["no document"]
+    t.ok(not errors and doc["command"] == "classify" and doc["findings"] == [],
+         "%s classify json: valid, no findings" % name, "\n".join(errors[:10]) or r)
+    r = run("classify", "--format", "markdown", name, cwd=fixture_root)
+    t.ok(r.code == EXIT_OK and "**Change type:** %s" % CHANGE_TYPES[name] in r.out, "%s classify markdown" % name, r)
+
+
+def check_validate(t, run, schema, fixture_root, plan_schema, name):
+    r = run("validate", "--schema", plan_schema, "--format", "json", name, cwd=fixture_root)
+    doc = json_lines(r.out)[0] if r.out else {}
+    errors = schema_check.validate(doc, schema) if doc else ["no document"]
+    t.ok(not errors and r.err == "", "%s validate json: valid document, no stderr" % name, "\n".join(errors[:10]) or r)
+    if not doc:
+        return
+    rules = {f["rule"] for f in doc["findings"]}
+    t.ok(rules <= {"schema-violation", "schema-moose-mismatch"}, "%s validate: only schema rules" % name, rules)
+    if name in SCHEMA_INVALID:
+        t.ok(len(doc["findings"]) > 0 and all(f["pointer"] is not None for f in doc["findings"]),
+             "%s validate: violations with JSON pointers" % name, r)
+    else:
+        t.ok(doc["findings"] == [] and r.code == EXIT_OK, "%s validate: schema-valid, exit 0" % name, r)
+    t.ok(r.code == expected_exit(dict(doc, categories={"destructive": 0})), "%s validate: exit code" % name, r)
+    for fmt in ("text", "sarif", "github", "gitlab", "markdown"):
+        rf = run("validate", "--schema", plan_schema, "--format", fmt, name, cwd=fixture_root)
+        t.ok(rf.code == r.code and rf.err == "", "%s validate --format %s: exit %d" % (name, fmt, r.code), rf)
+        if fmt == "sarif":
+            problems = sarif_check.check(json.loads(rf.out))
+            t.ok(not problems, "%s validate sarif: structure" % name, "\n".join(problems))
+
+
+# --- commands that need no fixture ---
+
+def check_global(t, run, version):
+    r = run("--version")
+    t.ok(r.code == 0 and r.out.startswith("migplan %s\n" % version), "--version", r)
+    r = run("--help")
+    t.ok(r.code == 0 and r.out.startswith("usage: migplan") and "check" in r.out, "--help", r)
+    r = run()
+    t.ok(r.code == EXIT_USAGE and "usage: migplan" in r.err and r.out == "", "no command: exit 64", r)
+    r = run("frobnicate")
+    t.ok(r.code == EXIT_USAGE and "unknown command 'frobnicate'" in r.err, "unknown command: exit 64", r)
+    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain"):
+        r = run(cmd, "--help")
+        t.ok(r.code == 0 and r.out.startswith("usage: migplan " + cmd) and r.err == "", "%s --help" % cmd, r)
+        r = run(cmd, "--no-such-option")
+        t.ok(r.code == EXIT_USAGE and "unknown option '--no-such-option'" in r.err and "usage: migplan " + cmd in r.err,
+             "%s: unknown option, exit 64" % cmd, r)
+
+
+def check_usage_errors(t, run, fixture_root):
+    cases = [
+        (("check", "--format", "xml", "01_additive"), "unknown format 'xml'"),
+        (("check", "--fail-on", "fatal", "01_additive"), "unknown severity 'fatal'"),
+        (("check", "--color", "sometimes", "01_additive"), "unknown colour mode"),
+        (("check", "--format"), "needs a value"),
+        (("classify", "--format", "sarif", "01_additive"), "format 'sarif'"),
+        (("type-change", "Int32"), "expected two types"),
+        (("type-change", "Int32", "Int64", "Int128"), "too many arguments"),
+        (("explain",), "expected one rule id"),
+        (("explain", "no-such-rule"), "unknown rule 'no-such-rule'"),
+        (("rules", "extra"), "unexpected argument"),
+        (("check", "--allow-destructive=yes"), "takes no value"),
+    ]
+    for args, needle in cases:
+        r = run(*args, cwd=fixture_root)
+        t.ok(r.code == EXIT_USAGE and needle in r.err and r.out == "", "usage error: %s" % " ".join(args), r)
+
+
+def check_input_errors(t, run, fixture_root, tmp):
+    r = run("check", "no_such_dir", cwd=fixture_root)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^no_such_dir(/plan\.yaml)?(:\d+:\d+)?: error: .+", r.err) and r.out == "",
+         "missing directory: exit 2, file: error: on stderr", r)
+    bad = os.path.join(tmp, "broken")
+    os.makedirs(bad, exist_ok=True)
+    with open(os.path.join(bad, "plan.yaml"), "w") as fh:
+        fh.write("created_at: 2026-03-04T08:02:19Z\noperations:\n- DropTable: {table: [unclosed\n")
+    r = run("check", "broken", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^broken/plan\.yaml:\d+:\d+: error: .+", r.err),
+         "malformed YAML: exit 2 with file:line:column", r)
+    for fmt in ("json", "gitlab", "markdown"):
+        rf = run("check", "--format", fmt, "broken", cwd=tmp)
+        t.ok(rf.code == EXIT_INPUT and rf.err == r.err, "malformed YAML --format %s: exit 2, same stderr" % fmt, rf)
+    rs = run("check", "--format", "sarif", "broken", cwd=tmp)
+    log = json.loads(rs.out) if rs.out else {}
+    inv = (log.get("runs") or [{}])[0].get("invocations") or [{}]
+    t.ok(rs.code == EXIT_INPUT and inv[0].get("executionSuccessful") is False
+         and inv[0].get("toolExecutionNotifications"), "malformed YAML --format sarif: a failed invocation", rs)
+    r = run("check", "--format", "json", "broken", "01_additive", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and len(json_lines(r.out)) == 1, "one unreadable plan of two: the other is still "
+         "reported, exit 2", r)
+    r = run("check", "--config", "no_such_config.yaml", "01_additive", cwd=fixture_root)
+    t.ok(r.code == EXIT_INPUT and "no_such_config.yaml" in r.err and ": error: " in r.err,
+         "missing --config: exit 2", r)
+    r = run("check", "--schema", "no_such_schema.json", "01_additive", cwd=fixture_root)
+    t.ok(r.code == EXIT_INPUT and "no_such_schema.json" in r.err, "missing --schema: exit 2", r)
+    r = run("validate", "01_additive", cwd=fixture_root)
+    t.ok(r.code == EXIT_INPUT and "no JSON Schema" in r.err, "validate without a schema: exit 2", r)
+
+
+def check_several_plans(t, run, fixture_root):
+    r = run("check", "--format", "json", "01_additive", "03_recreate_same_table/plan.yaml", cwd=fixture_root)
+    docs = json_lines(r.out)
+    t.ok(len(docs) == 2 and docs[1]["plan"]["path"] == "03_recreate_same_table/plan.yaml",
+         "several plans: one JSON line each", r)
+    worst = max((d["summary"]["exit_code"] for d in docs), key=lambda c: [0, 1, 3, 2].index(c)) if docs else -1
+    t.ok(r.code == worst, "several plans: the worst exit code (2 > 3 > 1 > 0)", r)
+    r = run("check", "--format", "sarif", "01_additive", "03_recreate_same_table", cwd=fixture_root)
+    log = json.loads(r.out)
+    t.ok(len(log["runs"]) == 1 and not sarif_check.check(log), "several plans: one SARIF run", r)
+    for alt in ("06_rename_column/plan.generated.yaml", "09_ordering_errors/plan.generated.yaml"):
+        r = run("check", "--format", "json", alt, cwd=fixture_root)
+        d = json_lines(r.out)
+        t.ok(len(d) == 1 and d[0]["plan"]["path"] == alt and d[0]["plan"]["remote_state"] is not None,
+             "a plan FILE is read with the snapshots beside it: %s" % alt, r)
+
+
+def check_colour(t, run, fixture_root):
+    r = run("check", "--color", "always", "03_recreate_same_table", cwd=fixture_root)
+    t.ok("\033[" in r.out, "--color always: colour", r)
+    r = run("check", "--color", "always", "03_recreate_same_table", cwd=fixture_root, env={"NO_COLOR": "1"})
+    t.ok("\033[" not in r.out, "NO_COLOR wins over --color always", r)
+    r = run("check", "--color=never", "03_recreate_same_table", cwd=fixture_root)
+    t.ok("\033[" not in r.out, "--color=never", r)
+
+
+def check_type_change(t, run, schema):
+    r = run("type-change", "Int32", "Int64")
+    t.ok(r.code == EXIT_OK and r.out.startswith("Int32 -> Int64: safe\n") and r.err == "", "type-change Int32 Int64: safe", r)
+    r = run("type-change", "Int64", "Int32")
+    t.ok(r.code == EXIT_DESTRUCTIVE and r.out.startswith("Int64 -> Int32: destructive (narrowing)") and "example: " in r.out,
+         "type-change Int64 Int32: destructive, exit 3", r)
+    r = run("type-change", "--allow-destructive", "Int64", "Int32")
+    t.ok(r.code == EXIT_OK, "type-change --allow-destructive: exit 0", r)
+    r = run("type-change", "--format", "json", "Nullable(String)", "String")
+    doc = json_lines(r.out)[0] if r.out else {}
+    errors = schema_check.validate(doc, schema) if doc else ["no document"]
+    t.ok(r.code == EXIT_DESTRUCTIVE and not errors and doc["type_change"]["cause"] == "nullable-to-required",
+         "type-change --format json: valid document", "\n".join(errors) or r)
+    r = run("type-change", "Int(", "Int64")
+    t.ok(r.code == EXIT_INPUT and re.match(r"^from:1:\d+: error: ", r.err) and r.out == "",
+         "type-change: unparsable FROM, exit 2 with from:1:column", r)
+    r = run("type-change", "Int64", "Array(")
+    t.ok(r.code == EXIT_INPUT and re.match(r"^to:1:\d+: error: ", r.err), "type-change: unparsable TO", r)
+
+
+def check_rules(t, run, schema):
+    r = run("rules", "--format", "json")
+    doc = json_lines(r.out)[0] if r.out else {}
+    errors = schema_check.validate(doc, schema) if doc else ["no document"]
+    t.ok(r.code == 0 and not errors and len(doc["rules"]) > 0, "rules --format json: valid", "\n".join(errors) or r)
+    ids = [rule["id"] for rule in doc.get("rules", [])]
+    text = run("rules")
+    t.ok(text.code == 0 and [l.split()[0] for l in text.out.splitlines()] == ids, "rules: one line per rule", text)
+    bad = []
+    for rule in ids:
+        e = run("explain", rule)
+        if e.code != 0 or not e.out.startswith(rule + " (default severity: "):
+            bad.append(str(e))
+    t.ok(not bad, "explain RULE for every rule (%d)" % len(ids), "\n".join(bad[:3]))
+    if ids:
+        e = run("explain", "--format", "json", ids[0])
+        d = json_lines(e.out)[0] if e.out else {}
+        t.ok(e.code == 0 and not schema_check.validate(d, schema) and d["rule"]["id"] == ids[0],
+             "explain --format json: valid", e)
+    return ids
+
+
+def check_markdown_limit(t, run, tmp):
+    """A plan with thousands of findings: the comment must stay under the limit and say so."""
+    big = os.path.join(tmp, "big")
+    os.makedirs(big, exist_ok=True)
+    ops = "".join("- DropTable:\n    cluster_name: null\n    database: null\n    table: table_with_a_long_name_%05d\n" % i
+                  for i in range(3000))
+    with open(os.path.join(big, "plan.yaml"), "w") as fh:
+        fh.write("created_at: 2026-03-04T08:02:19.774160331Z\noperations:\n" + ops)
+    r = run("check", "--format", "markdown", "big", cwd=tmp)
+    t.ok(r.code in (EXIT_FINDINGS, EXIT_DESTRUCTIVE) and len(r.out) <= 65536, "markdown: 3000 operations stay under "
+         "65,536 characters (%d)" % len(r.out), r)
+    t.ok(re.search(r"\d+ findings? and \d+ operations? were omitted", r.out) is not None,
+         "markdown: says how much was omitted", r.out[-2000:])
+    r = run("check", "--format", "json", "big", cwd=tmp)
+    d = json_lines(r.out)
+    t.ok(len(d) == 1 and len(d[0]["operations"]) == 3000, "json: 3000 operations in full", r)
+
+
+def check_demo(t, run, source_root, schema):
+    r = run("check", "--format", "json", "examples/demo/migrations", cwd=source_root)
+    d = json_lines(r.out)
+    ok = len(d) == 1 and d[0]["plan"]["schema"] == "examples/demo/.moose/migration_schema.json"
+    t.ok(ok and not schema_check.validate(d[0], schema), "demo: the project's schema is found and used", r)
+    r2 = run("check", "examples/demo/migrations", cwd=source_root)
+    summaries = [l for l in r2.out.splitlines() if SUMMARY_LINE.match(l)]
+    t.ok(r2.code == r.code and len(summaries) == 1, "demo: text output has the summary line", r2)
+    r3 = run("check", "--no-schema", "--format", "json", "examples/demo/migrations", cwd=source_root)
+    d3 = json_lines(r3.out)
+    t.ok(len(d3) == 1 and d3[0]["plan"]["schema"] is None, "demo: --no-schema", r3)
+
+
+def check_ci_script(t, program, env, source_root, fixture_root):
+    script = os.path.join(source_root, "examples", "ci", "gate-merge.sh")
+    base = dict(env, MIGPLAN=program)
+    base.pop("GITHUB_ACTIONS", None)
+    base.pop("GITLAB_CI", None)
+    p = subprocess.run(["sh", script, "01_additive"], cwd=fixture_root, env=base, capture_output=True, text=True)
+    d = subprocess.run([program, "check", "--format", "json", "01_additive"], cwd=fixture_root, env=base,
+                       capture_output=True, text=True)
+    t.ok(p.returncode == d.returncode, "ci script: exits with migplan's status (%d)" % d.returncode, p.stdout + p.stderr)
+    p = subprocess.run(["sh", script, "03_recreate_same_table"], cwd=fixture_root, env=base, capture_output=True, text=True)
+    t.ok(p.returncode == EXIT_DESTRUCTIVE and "destructive operations" in p.stderr,
+         "ci script: a destructive plan fails the gate with exit 3", p.stdout + p.stderr)
+    with tempfile.TemporaryDirectory() as out:
+        gh = dict(base, GITHUB_ACTIONS="true", MIGPLAN_REPORT_DIR=out, MIGPLAN_ALLOW_DESTRUCTIVE="1")
+        p = subprocess.run(["sh", script, "03_recreate_same_table"], cwd=fixture_root, env=gh, capture_output=True,
+                           text=True)
+        sarif = os.path.join(out, "migplan.sarif")
+        valid = os.path.exists(sarif) and not sarif_check.check(json.load(open(sarif)))
+        t.ok(valid and p.returncode != EXIT_DESTRUCTIVE and re.search(r"^::(error|warning|notice) ", p.stdout, re.M),
+             "ci script on GitHub: annotations, SARIF file, MIGPLAN_ALLOW_DESTRUCTIVE", p.stdout + p.stderr)
+        gl = dict(base, GITLAB_CI="true", MIGPLAN_REPORT_DIR=out)
+        p = subprocess.run(["sh", script, "05_modify_column_narrowing"], cwd=fixture_root, env=gl, capture_output=True,
+                           text=True)
+        report = os.path.join(out, "gl-code-quality-report.json")
+        t.ok(os.path.exists(report) and isinstance(json.load(open(report)), list),
+             "ci script on GitLab: Code Quality report", p.stdout + p.stderr)
+
+
+# --- installation ---
+
+def install(args, tmp):
+    destdir = os.path.join(tmp, "destdir")
+    proc = subprocess.run([args.meson, "install", "-C", args.install, "--destdir", destdir, "--no-rebuild",
+                           "--quiet"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print("Bail out! meson install failed:\n# " + (proc.stdout + proc.stderr).replace("\n", "\n# "))
+        sys.exit(1)
+
+    def under(p):
+        return os.path.join(destdir, os.path.join(args.prefix, p).lstrip("/"))
+    return under(args.bindir), under(args.libdir), under(args.mandir), under(args.includedir)
+
+
+def check_installed(t, bindir, libdir, mandir, includedir):
+    t.ok(os.access(os.path.join(bindir, "migplan"), os.X_OK), "install: migplan in bindir")
+    t.ok(os.path.exists(os.path.join(mandir, "man1", "migplan.1")), "install: man page migplan.1")
+    # the program uses exactly these public headers: installed users must have them too
+    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/schema.h", "migplan/typechange.h"]
+    missing = [h for h in headers if not os.path.exists(os.path.join(includedir, h))]
+    t.ok(not missing, "install: every header the program includes is installed", missing)
+    libs = [f for f in os.listdir(libdir) if f.startswith("libmigplan.so")] if os.path.isdir(libdir) else []
+    t.ok(libs, "install: libmigplan.so in libdir", os.listdir(os.path.dirname(libdir)) if libs == [] else "")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--migplan")
+    ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--source-root", required=True)
+    ap.add_argument("--version", required=True)
+    ap.add_argument("--install", help="build directory to install with meson install --destdir")
+    ap.add_argument("--meson", default="meson")
+    for d in ("prefix", "bindir", "libdir", "mandir", "includedir"):
+        ap.add_argument("--" + d)
+    args = ap.parse_args()
+
+    t = Tap()
+    fixture_root = os.path.realpath(args.fixtures)
+    source_root = os.path.realpath(args.source_root)
+    schema = json.load(open(os.path.join(source_root, "docs", "output-schema.json")))
+    plan_schema = os.path.join(os.path.dirname(fixture_root), "migration_plan_schema.json")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "GITHUB_ACTIONS", "GITLAB_CI")}
+    env["TERM"] = "xterm"
+    with tempfile.TemporaryDirectory(prefix="migplan-e2e-") as tmp:
+        program = args.migplan
+        if args.install:
+            bindir, libdir, mandir, includedir = install(args, tmp)
+            check_installed(t, bindir, libdir, mandir, includedir)
+            program = os.path.join(bindir, "migplan")
+            env["LD_LIBRARY_PATH"] = libdir + os.pathsep + env.get("LD_LIBRARY_PATH", "")
+        run = Runner(program, env)
+        for name in sorted(CHANGE_TYPES):
+            shutil.copytree(os.path.join(fixture_root, name), os.path.join(tmp, name))
+        check_global(t, run, args.version)
+        check_usage_errors(t, run, fixture_root)
+        check_input_errors(t, run, fixture_root, tmp)
+        for name in sorted(CHANGE_TYPES):
+            check_fixture(t, run, schema, fixture_root, name)
+            check_classify(t, run, schema, fixture_root, name)
+            check_validate(t, run, schema, fixture_root, plan_schema, name)
+        check_several_plans(t, run, fixture_root)
+        check_colour(t, run, fixture_root)
+        check_type_change(t, run, schema)
+        check_rules(t, run, schema)
+        check_markdown_limit(t, run, tmp)
+        check_demo(t, run, source_root, schema)
+        check_ci_script(t, program, env, source_root, fixture_root)
+    return t.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
