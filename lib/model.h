@@ -169,6 +169,8 @@ struct migplan_plan {
 	void (*classification_free)(migplan_plan *plan);
 	void *analysis;
 	void (*analysis_free)(migplan_plan *plan);
+	void *rewrite;                   /* proposed edits (lib/rewrite.c) */
+	void (*rewrite_free)(migplan_plan *plan);
 };
 
 /* Model builders (lib/model_plan.c, lib/model_snapshot.c). They validate the document against

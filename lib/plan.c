@@ -97,6 +97,9 @@ migplan_status migplan_snapshot_load_buffer(migplan_snapshot **out, const char *
 /* Drops what later stages computed from the plan and its snapshots. */
 static void plan_stages_free(migplan_plan *plan)
 {
+	if (plan->rewrite && plan->rewrite_free) /* edits are built from the findings */
+		plan->rewrite_free(plan);
+	plan->rewrite = NULL;
 	if (plan->analysis && plan->analysis_free)
 		plan->analysis_free(plan);
 	if (plan->classification && plan->classification_free)
