@@ -17,6 +17,7 @@
 #include "migplan/chtype.h"
 #include "migplan/snapshot.h"
 #include "migplan/plan.h"
+#include "migplan/schema.h"
 #include "migplan/typechange.h"
 
 #endif
