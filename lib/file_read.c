@@ -83,7 +83,7 @@ migplan_status migplan__file_read(char **out, size_t *len_out, const char *path,
 	*len_out = 0;
 	int fd;
 	do
-		fd = open(path, O_RDONLY);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return io_error(path, "open", errno);

@@ -732,6 +732,10 @@ migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t le
 	if (path && !(doc->path = migplan__arena_strdup(&doc->arena, path)))
 		st = migplan__error_oom();
 	r.doc = doc;
+	/* the stacks exist from the start, so an empty collection never slices a NULL array */
+	if (!st && (!grow((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) ||
+	            !grow((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames)))
+		st = migplan__error_oom();
 	if (!st)
 		st = parse(&r);
 	free(r.frames);

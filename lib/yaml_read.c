@@ -7,7 +7,9 @@
  * and string lives in the document's arena. */
 #include "doc.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -53,6 +55,7 @@ typedef struct reader {
 	const unsigned char *buf; /* the input after the BOM: what libyaml sees */
 	size_t len;
 	size_t bom;
+	size_t ascii_len; /* bytes before the first non-ASCII one */
 	/* libyaml marks count characters; this cursor turns them into byte offsets in one
 	 * forward walk, since events arrive in input order */
 	size_t cur_index;
@@ -71,17 +74,52 @@ typedef struct reader {
 
 /* ---- positions ---- */
 
+/* Length of the leading pure-ASCII part of the input, where character index = byte offset. */
+static size_t ascii_prefix(const unsigned char *b, size_t len)
+{
+	size_t i = 0;
+	for (; len - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
+	while (i < len && b[i] < 0x80)
+		i++;
+	return i;
+}
+
 static size_t byte_of_index(reader *r, size_t index)
 {
-	if (index < r->cur_index) {
-		r->cur_index = 0;
-		r->cur_byte = 0;
+	/* most plans are ASCII through and through: no walk at all */
+	if (index <= r->ascii_len)
+		return r->bom + index;
+	if (r->cur_index < r->ascii_len) {
+		r->cur_index = r->ascii_len;
+		r->cur_byte = r->ascii_len;
 	}
 	size_t i = r->cur_byte, n = r->cur_index;
 	const unsigned char *b = r->buf;
+	/* an error's context mark can lie behind the cursor: step back over whole characters */
+	while (n > index && i > 0) {
+		do
+			i--;
+		while (i > 0 && (b[i] & 0xC0) == 0x80);
+		n--;
+	}
 	while (n < index && i < r->len) {
-		unsigned c = b[i];
+		/* ASCII runs go eight bytes at a time: one byte is one character there */
+		if (index - n >= 8 && r->len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, b + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				n += 8;
+				continue;
+			}
+		}
 		/* libyaml has validated everything before the mark, so lead bytes tell the width */
+		unsigned c = b[i];
 		i += 1u + (c >= 0xC0) + (c >= 0xE0) + (c >= 0xF0);
 		n++;
 	}
@@ -105,6 +143,38 @@ static migplan_status error_mark(reader *r, migplan_status code, yaml_mark_t m, 
 	                         byte_of_index(r, m.index), "%s", msg);
 }
 
+static migplan_status error_markf(reader *r, migplan_status code, yaml_mark_t m, const char *fmt,
+                                  ...) MIGPLAN__PRINTF(4, 5);
+
+static migplan_status error_markf(reader *r, migplan_status code, yaml_mark_t m, const char *fmt,
+                                  ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return error_mark(r, code, m, msg);
+}
+
+/* `!!int` rather than the resolved `tag:yaml.org,2002:int`, as the user wrote it. */
+static const char *short_tag(const char *tag, char *buf, size_t size)
+{
+	if (!strncmp(tag, TAG_PREFIX, sizeof TAG_PREFIX - 1)) {
+		snprintf(buf, size, "!!%s", tag + sizeof TAG_PREFIX - 1);
+		return buf;
+	}
+	return tag;
+}
+
+/* Moose reads plans into untyped JSON values, which have no room for custom tags. */
+static migplan_status tag_error(reader *r, yaml_mark_t m, const char *tag)
+{
+	char buf[128];
+	return error_markf(r, MIGPLAN_EPARSE, m, "tags are not supported (%.100s)",
+	                   short_tag(tag, buf, sizeof buf));
+}
+
 /* Line and column of the character that contains byte `*off` (reader errors give bytes only,
  * sometimes inside a malformed sequence: the error then points at its first byte). Line breaks
  * are the ones libyaml counts: CRLF, CR, LF, NEL, LS and PS. */
@@ -120,7 +190,7 @@ static void line_col_of_byte(const reader *r, size_t *off, uint32_t *line, uint3
 			w = 2;
 		if (i >= r->len || i + w > *off)
 			break;
-		int brk = ch == '\n' || ch == '\r' || (ch == 0xC2 && b[i + 1] == 0x85) ||
+		int brk = ch == '\n' || ch == '\r' || (ch == 0xC2 && i + 1 < r->len && b[i + 1] == 0x85) ||
 		          (ch == 0xE2 && i + 2 < r->len && b[i + 1] == 0x80 &&
 		           (b[i + 2] == 0xA8 || b[i + 2] == 0xA9));
 		i += w;
@@ -366,28 +436,25 @@ static migplan_node_kind plain_kind(const char *s, size_t n)
 	return MIGPLAN_NODE_STRING;
 }
 
-/* The kind a tagged scalar resolves to, or -1 when the tag is unsupported or the value does
+/* The kind a tagged scalar resolves to, -1 when the tag is unsupported, -2 when the value does
  * not fit it. `!` and the core tags are what serde_yaml can still read into JSON values. */
-static int tagged_kind(const char *tag, const char *s, size_t n, const char **why)
+static int tagged_kind(const char *tag, const char *s, size_t n)
 {
-	*why = "tags are not supported";
 	if (!strcmp(tag, "!"))
 		return MIGPLAN_NODE_STRING;
 	if (strncmp(tag, TAG_PREFIX, sizeof TAG_PREFIX - 1))
 		return -1;
 	const char *t = tag + sizeof TAG_PREFIX - 1;
-	*why = "value does not match its tag";
 	if (!strcmp(t, "str"))
 		return MIGPLAN_NODE_STRING;
 	if (!strcmp(t, "null"))
-		return is_null_text(s, n) ? MIGPLAN_NODE_NULL : -1;
+		return is_null_text(s, n) ? MIGPLAN_NODE_NULL : -2;
 	if (!strcmp(t, "bool"))
-		return is_bool_text(s, n) ? MIGPLAN_NODE_BOOL : -1;
+		return is_bool_text(s, n) ? MIGPLAN_NODE_BOOL : -2;
 	if (!strcmp(t, "int"))
-		return is_int_text(s, n) ? MIGPLAN_NODE_INT : -1;
+		return is_int_text(s, n) ? MIGPLAN_NODE_INT : -2;
 	if (!strcmp(t, "float"))
-		return is_float_text(s, n) ? MIGPLAN_NODE_FLOAT : -1;
-	*why = "tags are not supported";
+		return is_float_text(s, n) ? MIGPLAN_NODE_FLOAT : -2;
 	return -1;
 }
 
@@ -583,10 +650,13 @@ static migplan_status on_scalar(reader *r, const yaml_event_t *ev)
 	int kind;
 	const char *tag = (const char *)ev->data.scalar.tag;
 	if (tag) {
-		const char *why;
-		kind = tagged_kind(tag, s, n, &why);
+		kind = tagged_kind(tag, s, n);
+		if (kind == -1)
+			return tag_error(r, ev->start_mark, tag);
+		char buf[128];
 		if (kind < 0)
-			return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, why);
+			return error_markf(r, MIGPLAN_EPARSE, ev->start_mark, "'%.*s' is not a valid %s",
+			                   (int)(n > 100 ? 100 : n), s, short_tag(tag, buf, sizeof buf));
 	} else {
 		kind = style == MIGPLAN__STYLE_PLAIN ? (int)plain_kind(s, n) : MIGPLAN_NODE_STRING;
 	}
@@ -649,7 +719,7 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 	if (r->nframes + 1 > r->lim->max_depth)
 		return error_mark(r, MIGPLAN_ELIMIT, ev->start_mark, "nesting too deep (limit max_depth)");
 	if (!collection_tag_ok(tag, is_map))
-		return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, "tags are not supported");
+		return tag_error(r, ev->start_mark, tag);
 	if (at_key(r))
 		return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, "mapping keys must be scalars");
 	migplan_node *node = migplan__arena_zalloc(&r->doc->arena, sizeof *node);
@@ -819,11 +889,15 @@ migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t le
 		r.buf += 3;
 		r.len -= 3;
 	}
+	r.ascii_len = ascii_prefix(r.buf, r.len);
 	/* seeding the hashes from an address keeps precomputed collisions from being portable */
 	r.keys.seed = (uint64_t)(uintptr_t)&r * 0x9E3779B97F4A7C15ull;
 	migplan__arena_init(&r.scratch);
 	r.doc = doc_new(path, len);
-	migplan_status st = r.doc ? parse_events(&r) : migplan__error_oom();
+	/* the stacks exist from the start, so an empty collection never slices a NULL array */
+	int ready = r.doc && grow((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) &&
+	            grow((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
+	migplan_status st = ready ? parse_events(&r) : migplan__error_oom();
 	free(r.frames);
 	free(r.kids);
 	free(r.anchors);

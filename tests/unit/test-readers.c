@@ -293,7 +293,7 @@ static void test_yaml_aliases(void)
 	}
 	clock_t t0 = clock();
 	yaml_err(bomb, n, NULL, MIGPLAN_ELIMIT, 9, 15, "alias bomb stops at max_nodes");
-	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 1.0, "alias bomb fails fast");
+	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0, "alias bomb fails fast");
 
 	migplan__limits l = defaults();
 	l.max_aliases = 2;
@@ -331,13 +331,20 @@ static void test_yaml_errors(void)
 	YERR("? [a]\n: b\n", MIGPLAN_EPARSE, 1, 3, "non-scalar key");
 	YERR("a: 1\n---\nb: 2\n", MIGPLAN_EPARSE, 2, 1, "second document");
 	YERR("a: !custom x\n", MIGPLAN_EPARSE, 1, 4, "local tag");
+	is_str(migplan_error_message(migplan_error_last()), "tags are not supported (!custom)",
+	       "tag error message");
 	YERR("a: !!binary aGk=\n", MIGPLAN_EPARSE, 1, 4, "unsupported core tag");
 	YERR("a: !!int x\n", MIGPLAN_EPARSE, 1, 4, "value that does not match its tag");
+	is_str(migplan_error_message(migplan_error_last()), "'x' is not a valid !!int",
+	       "tag mismatch message");
 	YERR("a: !!seq {b: 1}\n", MIGPLAN_EPARSE, 1, 4, "collection tag of the other kind");
 	YERR("a: b\nc: \xff\n", MIGPLAN_EPARSE, 2, 4, "invalid UTF-8");
 	YERR("a: b\n\xc3\xa9: \xe2\x82\n", MIGPLAN_EPARSE, 2, 4, "truncated UTF-8 after a multi-byte key");
 	ok(migplan_error_offset(migplan_error_last()) == 9, "truncated UTF-8 offset");
 	YERR("a: b\x01\n", MIGPLAN_EPARSE, 1, 5, "control character");
+	YERR("a: \"x\\qy\"\n", MIGPLAN_EPARSE, 1, 6, "bad escape in a double-quoted scalar");
+	YERR("a: \"\\ud800\"\n", MIGPLAN_EPARSE, 1, 7, "surrogate escape in a double-quoted scalar");
+	YERR("a: b\r\nc: [\r\n", MIGPLAN_EPARSE, 3, 1, "truncated input after CRLF");
 	yaml_err("a: b\0c\n", 7, NULL, MIGPLAN_EPARSE, 1, 5, "NUL byte");
 	ok(migplan_error_offset(migplan_error_last()) == 4, "NUL byte offset");
 
@@ -350,9 +357,14 @@ static void test_yaml_errors(void)
 	yaml_err(big, n, NULL, MIGPLAN_EPARSE, 201, 1, "duplicate key in a 200-key mapping");
 	is_str(migplan_error_message(migplan_error_last()), "duplicate key 'k137'", "duplicate key message");
 
+	size_t len = 1;
+	char *empty = slurp_data("empty.yaml", &len);
 	migplan__doc *doc = (migplan__doc *)1;
-	ok(yaml_n(&doc, "", 0, NULL) == MIGPLAN_OK && doc && !doc->root, "empty input: no root");
+	ok(empty && len == 0 && yaml_n(&doc, empty, len, NULL) == MIGPLAN_OK && doc && !doc->root,
+	   "empty file: no root");
 	migplan__doc_free(doc);
+	json_err(empty, len, NULL, MIGPLAN_EPARSE, 1, 1, "empty file as JSON");
+	free(empty);
 	static const char comments[] = "# yaml-language-server: $schema=x\n# only comments\n";
 	doc = NULL;
 	ok(yaml_n(&doc, comments, sizeof comments - 1, NULL) == MIGPLAN_OK && doc && !doc->root,
@@ -383,7 +395,7 @@ static void test_yaml_errors(void)
 	s = nested(100000, '[', ']');
 	clock_t t0 = clock();
 	yaml_err(s, 200000, NULL, MIGPLAN_ELIMIT, 1, 257, "100,000-deep flow nesting");
-	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5, "100,000-deep nesting fails fast");
+	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0, "100,000-deep nesting fails fast");
 	free(s);
 }
 
@@ -519,7 +531,7 @@ static void test_json_errors(void)
 	ok(json_n(&doc, s, 200000, &l) == MIGPLAN_OK && doc, "100,000-deep array with no recursion");
 	migplan__doc_free(doc);
 	json_err(s, 200000, NULL, MIGPLAN_ELIMIT, 1, 257, "100,000-deep array, default limit");
-	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 0.5, "deep nesting is fast");
+	ok((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0, "deep nesting is fast");
 	free(s);
 }
 
