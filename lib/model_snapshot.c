@@ -51,47 +51,73 @@ static int is_absent(const migplan_node *v)
 	return !v || v->kind == MIGPLAN_NODE_NULL;
 }
 
-migplan_status migplan__field_str(const migplan_node *map, const char *what, const char *key,
-                                  int required, const char **out)
+/* Each reader takes the value (NULL when the key is absent), the mapping it belongs to (where
+ * a missing field is reported), and the names used in messages. Null is absent for an
+ * optional field; for a required one it is a value of the wrong kind. */
+static migplan_status absent(const migplan_node *v, const migplan_node *map, const char *what,
+                             const char *key, int required, int *done)
 {
-	const migplan_node *v = migplan_node_get(map, key);
-	*out = NULL;
+	*done = 1;
 	if (!v)
 		return required ? migplan__schema_missing(map, what, key) : MIGPLAN_OK;
 	if (v->kind == MIGPLAN_NODE_NULL && !required)
 		return MIGPLAN_OK;
+	*done = 0;
+	return MIGPLAN_OK;
+}
+
+static migplan_status str_of(const migplan_node *v, const migplan_node *map, const char *what,
+                             const char *key, int required, const char **out)
+{
+	int done;
+	migplan_status st = absent(v, map, what, key, required, &done);
+	*out = NULL;
+	if (done)
+		return st;
 	if (v->kind != MIGPLAN_NODE_STRING)
 		return migplan__schema_kind(v, what, key, "a string");
 	*out = v->u.s.ptr;
 	return MIGPLAN_OK;
 }
 
-migplan_status migplan__field_bool(const migplan_node *map, const char *what, const char *key,
-                                   int required, int dflt, int *out)
+static migplan_status bool_of(const migplan_node *v, const migplan_node *map, const char *what,
+                              const char *key, int required, int dflt, int *out)
 {
-	const migplan_node *v = migplan_node_get(map, key);
+	int done;
+	migplan_status st = absent(v, map, what, key, required, &done);
 	*out = dflt;
-	if (!v)
-		return required ? migplan__schema_missing(map, what, key) : MIGPLAN_OK;
-	if (v->kind == MIGPLAN_NODE_NULL && !required)
-		return MIGPLAN_OK;
+	if (done)
+		return st;
 	if (v->kind != MIGPLAN_NODE_BOOL)
 		return migplan__schema_kind(v, what, key, "a boolean");
 	*out = migplan_node_bool(v);
 	return MIGPLAN_OK;
 }
 
-migplan_status migplan__field_strings(migplan__arena *arena, const migplan_node *map,
-                                      const char *what, const char *key, int required,
-                                      const char ***out, size_t *count)
+static migplan_status seq_of(const migplan_node *v, const migplan_node *map, const char *what,
+                             const char *key, int required, const migplan_node **out)
 {
-	const migplan_node *v = migplan_node_get(map, key);
+	int done;
+	migplan_status st = absent(v, map, what, key, required, &done);
+	*out = NULL;
+	if (done)
+		return st;
+	if (v->kind != MIGPLAN_NODE_SEQ)
+		return migplan__schema_kind(v, what, key, "a sequence");
+	*out = v;
+	return MIGPLAN_OK;
+}
+
+static migplan_status strings_of(migplan__arena *arena, const migplan_node *v,
+                                 const migplan_node *map, const char *what, const char *key,
+                                 int required, const char ***out, size_t *count)
+{
+	int done;
+	migplan_status st = absent(v, map, what, key, required, &done);
 	*out = NULL;
 	*count = 0;
-	if (!v)
-		return required ? migplan__schema_missing(map, what, key) : MIGPLAN_OK;
-	if (v->kind == MIGPLAN_NODE_NULL && !required)
-		return MIGPLAN_OK;
+	if (done)
+		return st;
 	if (v->kind != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(v, what, key, "a sequence of strings");
 	size_t n = v->u.seq.count;
@@ -114,24 +140,70 @@ migplan_status migplan__field_strings(migplan__arena *arena, const migplan_node 
 	return MIGPLAN_OK;
 }
 
-migplan_status migplan__field_settings(const migplan_node *map, const char *what,
-                                       const char *key, const migplan_node **out)
+static migplan_status settings_of(const migplan_node *v, const char *what, const char *key,
+                                  const migplan_node **out)
 {
-	const migplan_node *v = migplan_node_get(map, key);
 	*out = NULL;
 	if (is_absent(v))
 		return MIGPLAN_OK;
 	if (v->kind != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(v, what, key, "a mapping of setting names to strings");
-	char sub[96];
-	snprintf(sub, sizeof(sub), "%.30s of %.60s", key, what);
 	for (uint32_t i = 0; i < v->u.map.count; i++) {
 		const migplan__pair *p = &v->u.map.pairs[i];
-		if (p->value->kind != MIGPLAN_NODE_STRING)
+		if (p->value->kind != MIGPLAN_NODE_STRING) {
+			char sub[96];
+			snprintf(sub, sizeof(sub), "%.30s of %.60s", key, what);
 			return migplan__schema_kind(p->value, sub, p->key->u.s.ptr, "a string");
+		}
 	}
 	*out = v;
 	return MIGPLAN_OK;
+}
+
+static migplan_status life_cycle_of(const migplan_node *v, const char *what, const char *key,
+                                    migplan_life_cycle *out)
+{
+	static const char *const names[] = {"FULLY_MANAGED", "DELETION_PROTECTED",
+	                                    "EXTERNALLY_MANAGED"};
+	const char *s;
+	*out = MIGPLAN_LIFE_CYCLE_FULLY_MANAGED;
+	migplan_status st = str_of(v, NULL, what, key, 0, &s);
+	if (st || !s)
+		return st;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (migplan_life_cycle)i;
+			return MIGPLAN_OK;
+		}
+	}
+	return migplan__error_node(MIGPLAN_ESCHEMA, v,
+	                           "unknown %s '%.60s' of %s (expected FULLY_MANAGED, "
+	                           "DELETION_PROTECTED or EXTERNALLY_MANAGED)", key, s, what);
+}
+
+migplan_status migplan__field_str(const migplan_node *map, const char *what, const char *key,
+                                  int required, const char **out)
+{
+	return str_of(migplan_node_get(map, key), map, what, key, required, out);
+}
+
+migplan_status migplan__field_bool(const migplan_node *map, const char *what, const char *key,
+                                   int required, int dflt, int *out)
+{
+	return bool_of(migplan_node_get(map, key), map, what, key, required, dflt, out);
+}
+
+migplan_status migplan__field_strings(migplan__arena *arena, const migplan_node *map,
+                                      const char *what, const char *key, int required,
+                                      const char ***out, size_t *count)
+{
+	return strings_of(arena, migplan_node_get(map, key), map, what, key, required, out, count);
+}
+
+migplan_status migplan__field_settings(const migplan_node *map, const char *what,
+                                       const char *key, const migplan_node **out)
+{
+	return settings_of(migplan_node_get(map, key), what, key, out);
 }
 
 static migplan_status expect_map(const migplan_node *n, const char *what)
@@ -142,49 +214,86 @@ static migplan_status expect_map(const migplan_node *n, const char *what)
 	                           kind_name(n));
 }
 
-/* A required (or optional) sequence field; *out NULL when absent. */
 static migplan_status field_seq(const migplan_node *map, const char *what, const char *key,
                                 int required, const migplan_node **out)
 {
-	const migplan_node *v = migplan_node_get(map, key);
-	*out = NULL;
-	if (!v)
-		return required ? migplan__schema_missing(map, what, key) : MIGPLAN_OK;
-	if (v->kind == MIGPLAN_NODE_NULL && !required)
-		return MIGPLAN_OK;
-	if (v->kind != MIGPLAN_NODE_SEQ)
-		return migplan__schema_kind(v, what, key, "a sequence");
-	*out = v;
-	return MIGPLAN_OK;
+	return seq_of(migplan_node_get(map, key), map, what, key, required, out);
 }
 
-static migplan_status field_life_cycle(const migplan_node *map, const char *what,
-                                       const char *key, migplan_life_cycle *out)
-{
-	static const char *const names[] = {"FULLY_MANAGED", "DELETION_PROTECTED",
-	                                    "EXTERNALLY_MANAGED"};
-	const char *s;
-	*out = MIGPLAN_LIFE_CYCLE_FULLY_MANAGED;
-	migplan_status st = migplan__field_str(map, what, key, 0, &s);
-	if (st || !s)
-		return st;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (migplan_life_cycle)i;
-			return MIGPLAN_OK;
-		}
-	}
-	return migplan__error_node(MIGPLAN_ESCHEMA, migplan_node_get(map, key),
-	                           "unknown %s '%.60s' of %s (expected FULLY_MANAGED, "
-	                           "DELETION_PROTECTED or EXTERNALLY_MANAGED)", key, s, what);
-}
-
+/* "column 'name'" for messages; plain copies, as this runs for every element read. */
 static void name_what(char *buf, size_t size, const char *kind, const char *name)
 {
-	if (name)
-		snprintf(buf, size, "%s '%.60s'", kind, name);
-	else
-		snprintf(buf, size, "%s", kind);
+	size_t k = strlen(kind), n = name ? strlen(name) : 0;
+	if (n > 60)
+		n = 60;
+	if (k + n + 4 > size)
+		n = k = 0;
+	memcpy(buf, kind, k);
+	if (name) {
+		buf[k++] = ' ';
+		buf[k++] = '\'';
+		memcpy(buf + k, name, n);
+		k += n;
+		buf[k++] = '\'';
+	}
+	buf[k] = '\0';
+}
+
+/* ---------------------------------------------------------------- one pass over a mapping */
+
+typedef struct key_spec {
+	const char *name;
+	size_t len;
+} key_spec;
+
+#define KEY(s) {s, sizeof(s) - 1}
+#define FIELDS_MAX 16
+
+/* The values of a mapping's known keys, found in one pass: tables and columns are read by the
+ * hundred thousand, and a lookup per key would scan each mapping a dozen times. The search
+ * for a key starts after the last key found, so keys in the order of the list (Moose sorts
+ * them) cost one compare each; any other order still works. */
+typedef struct fieldset {
+	const migplan_node *map;
+	const char *what;
+	const key_spec *keys;
+	const migplan_node *v[FIELDS_MAX];
+} fieldset;
+
+static void fields_collect(fieldset *fs, const migplan_node *map, const char *what,
+                           const key_spec *keys, size_t n)
+{
+	fs->map = map;
+	fs->what = what;
+	fs->keys = keys;
+	size_t next = 0;
+	memset(fs->v, 0, sizeof(fs->v));
+	for (uint32_t i = 0; i < map->u.map.count; i++) {
+		const migplan_node *k = map->u.map.pairs[i].key;
+		for (size_t tried = 0, j = next; tried < n; tried++, j = j + 1 < n ? j + 1 : 0) {
+			if (keys[j].len == k->u.s.len && keys[j].name[0] == k->u.s.ptr[0] &&
+			    memcmp(keys[j].name, k->u.s.ptr, keys[j].len) == 0) {
+				fs->v[j] = map->u.map.pairs[i].value;
+				next = j + 1 < n ? j + 1 : 0;
+				break;
+			}
+		}
+	}
+}
+
+static migplan_status fs_str(const fieldset *fs, int i, int required, const char **out)
+{
+	return str_of(fs->v[i], fs->map, fs->what, fs->keys[i].name, required, out);
+}
+
+static migplan_status fs_bool(const fieldset *fs, int i, int required, int dflt, int *out)
+{
+	return bool_of(fs->v[i], fs->map, fs->what, fs->keys[i].name, required, dflt, out);
+}
+
+static migplan_status fs_seq(const fieldset *fs, int i, int required, const migplan_node **out)
+{
+	return seq_of(fs->v[i], fs->map, fs->what, fs->keys[i].name, required, out);
 }
 
 /* ---------------------------------------------------------------- type cache */
@@ -210,7 +319,7 @@ struct migplan__typecache {
 	size_t slot_count;
 };
 
-enum { TC_NULLABLE = 1, TC_LOW_CARDINALITY = 2 };
+enum { TC_NULLABLE = 1, TC_LOW_CARDINALITY = 2, TC_COMPOSITE = 4 };
 
 migplan__typecache *migplan__typecache_new(void)
 {
@@ -324,10 +433,11 @@ static int annotations_simple(const migplan_node *ann)
 	return 1;
 }
 
-static migplan_status read_annotations(const migplan_node *col, const char *what,
-                                       const migplan_node **out, int *low_cardinality)
+static migplan_status read_annotations(const fieldset *fs, int field, const migplan_node **out,
+                                       int *low_cardinality)
 {
-	migplan_status st = field_seq(col, what, "annotations", 0, out);
+	const char *what = fs->what;
+	migplan_status st = fs_seq(fs, field, 0, out);
 	*low_cardinality = 0;
 	if (st || !*out)
 		return st;
@@ -388,16 +498,65 @@ static migplan_status map_type(const migplan__build *b, const migplan_column *c,
 	return MIGPLAN_OK;
 }
 
+/* Appends an encoding of a type subtree that tells any two different subtrees apart (kinds and
+ * lengths are written out); 0 when it does not fit, and the type is then not shared. */
+static int type_key(const migplan_node *n, char *buf, size_t cap, size_t *len)
+{
+	if (n->kind == MIGPLAN_NODE_SEQ || n->kind == MIGPLAN_NODE_MAP) {
+		int map = n->kind == MIGPLAN_NODE_MAP;
+		uint32_t count = map ? n->u.map.count : n->u.seq.count;
+		if (*len + 2 > cap)
+			return 0;
+		buf[(*len)++] = map ? '{' : '[';
+		for (uint32_t i = 0; i < count; i++) {
+			if (map && !type_key(n->u.map.pairs[i].key, buf, cap, len))
+				return 0;
+			if (!type_key(map ? n->u.map.pairs[i].value : n->u.seq.items[i], buf, cap, len))
+				return 0;
+		}
+		if (*len + 1 > cap)
+			return 0;
+		buf[(*len)++] = map ? '}' : ']';
+		return 1;
+	}
+	int w = snprintf(buf + *len, cap - *len, "%d%u:", n->kind, (unsigned)n->u.s.len);
+	if (w < 0 || *len + (size_t)w + n->u.s.len >= cap)
+		return 0;
+	*len += (size_t)w;
+	memcpy(buf + *len, n->u.s.ptr, n->u.s.len);
+	*len += n->u.s.len;
+	return 1;
+}
+
+/* The cache key of the column's type, or 0 when it cannot be shared: aggregate annotations
+ * and oversized composite types are mapped for each column. */
+static int column_type_key(const migplan__build *b, const migplan_column *c, int nullable,
+                           char *buf, size_t cap, tc_entry *e)
+{
+	size_t len = 0;
+	if (!b->types || !annotations_simple(c->annotations))
+		return 0;
+	e->flags = (nullable ? TC_NULLABLE : 0) | (c->low_cardinality ? TC_LOW_CARDINALITY : 0);
+	if (c->data_type->kind == MIGPLAN_NODE_STRING) {
+		e->text = c->data_type->u.s.ptr;
+		e->len = c->data_type->u.s.len;
+	} else if (type_key(c->data_type, buf, cap, &len)) {
+		e->text = buf;
+		e->len = (uint32_t)len;
+		e->flags |= TC_COMPOSITE;
+	} else {
+		return 0;
+	}
+	e->hash = fnv1a(2166136261u ^ e->flags, e->text, e->len);
+	return 1;
+}
+
 static migplan_status column_types(const migplan__build *b, migplan_column *c, int nullable)
 {
+	char buf[512];
 	tc_entry e = {0};
-	int shared = b->types && c->data_type->kind == MIGPLAN_NODE_STRING &&
-	             annotations_simple(c->annotations);
+	int shared = column_type_key(b, c, nullable, buf, sizeof(buf), &e);
 	if (shared) {
-		e.text = c->data_type->u.s.ptr;
-		e.len = c->data_type->u.s.len;
-		e.flags = (nullable ? TC_NULLABLE : 0) | (c->low_cardinality ? TC_LOW_CARDINALITY : 0);
-		e.hash = fnv1a(2166136261u ^ e.flags, e.text, e.len);
 		const tc_entry *hit = tc_lookup(b->types, e.text, e.len, e.flags, e.hash);
 		if (hit) {
 			c->chtype = hit->tree;
@@ -418,10 +577,12 @@ static migplan_status column_types(const migplan__build *b, migplan_column *c, i
 	}
 	if (!shared)
 		e.text = NULL;
-	st = tc_add(b->types, &e);
-	if (st)
+	else if (e.text == buf && !(e.text = migplan__arena_strndup(b->arena, buf, e.len)))
+		st = migplan__error_oom(); /* the tree still goes to the cache, to be freed */
+	migplan_status st2 = tc_add(b->types, &e);
+	if (st2)
 		c->chtype = NULL; /* freed by tc_add */
-	return st;
+	return st ? st : st2;
 }
 
 void migplan__column_clear(migplan_column *c)
@@ -433,22 +594,34 @@ void migplan__column_clear(migplan_column *c)
 	}
 }
 
-static migplan_status column_exprs(migplan_column *c, const char *what)
+/* In Moose's (sorted) key order, which makes fields_collect() one compare per key. */
+enum {
+	C_ALIAS, C_ANNOTATIONS, C_CODEC, C_COMMENT, C_DATA_TYPE, C_DEFAULT, C_MATERIALIZED,
+	C_NAME, C_PRIMARY_KEY, C_REQUIRED, C_TTL, C_UNIQUE, C_COUNT
+};
+
+static const key_spec column_keys[C_COUNT] = {
+	KEY("alias"), KEY("annotations"), KEY("codec"), KEY("comment"), KEY("data_type"),
+	KEY("default"), KEY("materialized"), KEY("name"), KEY("primary_key"), KEY("required"),
+	KEY("ttl"), KEY("unique"),
+};
+
+static migplan_status column_exprs(migplan_column *c, const fieldset *fs)
 {
 	migplan_status st;
-	if ((st = migplan__field_str(c->node, what, "default", 0, &c->default_expr)) ||
-	    (st = migplan__field_str(c->node, what, "materialized", 0, &c->materialized)) ||
-	    (st = migplan__field_str(c->node, what, "alias", 0, &c->alias)) ||
-	    (st = migplan__field_str(c->node, what, "codec", 0, &c->codec)) ||
-	    (st = migplan__field_str(c->node, what, "comment", 0, &c->comment)) ||
-	    (st = migplan__field_str(c->node, what, "ttl", 0, &c->ttl)))
+	if ((st = fs_str(fs, C_DEFAULT, 0, &c->default_expr)) ||
+	    (st = fs_str(fs, C_MATERIALIZED, 0, &c->materialized)) ||
+	    (st = fs_str(fs, C_ALIAS, 0, &c->alias)) ||
+	    (st = fs_str(fs, C_CODEC, 0, &c->codec)) ||
+	    (st = fs_str(fs, C_COMMENT, 0, &c->comment)) ||
+	    (st = fs_str(fs, C_TTL, 0, &c->ttl)))
 		return st;
 	/* Moose refuses a column with more than one of them: ClickHouse takes only one. */
 	int n = !!c->default_expr + !!c->materialized + !!c->alias;
 	if (n > 1)
 		return migplan__error_node(MIGPLAN_ESCHEMA, c->node,
 		                           "%s sets %s%s%s%s%s: at most one of default, materialized "
-		                           "and alias may be set", what,
+		                           "and alias may be set", fs->what,
 		                           c->default_expr ? "default" : "",
 		                           c->default_expr ? " and " : "",
 		                           c->materialized ? "materialized" : "",
@@ -461,26 +634,28 @@ migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
                                      const migplan_node *node)
 {
 	char what[96] = "column";
+	fieldset fs;
 	migplan_status st;
-	int required;
+	int required, unique;
 	memset(c, 0, sizeof(*c));
 	c->node = node;
 	if ((st = expect_map(node, "a column")))
 		return st;
-	if ((st = migplan__field_str(node, what, "name", 1, &c->name)))
+	fields_collect(&fs, node, what, column_keys, C_COUNT);
+	if ((st = fs_str(&fs, C_NAME, 1, &c->name)))
 		return st;
 	name_what(what, sizeof(what), "column", c->name);
-	c->data_type = migplan_node_get(node, "data_type");
+	c->data_type = fs.v[C_DATA_TYPE];
 	if (!c->data_type)
 		return migplan__schema_missing(node, what, "data_type");
 	if (c->data_type->kind != MIGPLAN_NODE_STRING && c->data_type->kind != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(c->data_type, what, "data_type",
 		                            "a type name or a type mapping");
-	if ((st = migplan__field_bool(node, what, "required", 1, 1, &required)) ||
-	    (st = migplan__field_bool(node, what, "primary_key", 0, 0, &c->primary_key)) ||
-	    (st = migplan__field_bool(node, what, "unique", 0, 0, &(int){0})) ||
-	    (st = read_annotations(node, what, &c->annotations, &c->low_cardinality)) ||
-	    (st = column_exprs(c, what)))
+	if ((st = fs_bool(&fs, C_REQUIRED, 1, 1, &required)) ||
+	    (st = fs_bool(&fs, C_PRIMARY_KEY, 0, 0, &c->primary_key)) ||
+	    (st = fs_bool(&fs, C_UNIQUE, 0, 0, &unique)) ||
+	    (st = read_annotations(&fs, C_ANNOTATIONS, &c->annotations, &c->low_cardinality)) ||
+	    (st = column_exprs(c, &fs)))
 		return st;
 	c->nullable = !required || (c->data_type->kind == MIGPLAN_NODE_MAP &&
 	                            migplan_node_get(c->data_type, "nullable"));
@@ -553,10 +728,25 @@ static migplan_status arena_array(migplan__arena *a, size_t n, size_t size, void
 	return *out ? MIGPLAN_OK : migplan__error_oom();
 }
 
-static migplan_status table_columns(const migplan__build *b, migplan_table *t, const char *what)
+/* In Moose's (sorted) key order, which makes fields_collect() one compare per key. */
+enum {
+	T_CLUSTER_NAME, T_COLUMNS, T_DATABASE, T_ENGINE, T_INDEXES, T_LIFE_CYCLE, T_NAME,
+	T_ORDER_BY, T_PARTITION_BY, T_PRIMARY_KEY_EXPRESSION, T_PROJECTIONS, T_SAMPLE_BY,
+	T_SOURCE_PRIMITIVE, T_SETTINGS, T_TTL, T_VERSION, T_COUNT
+};
+
+static const key_spec table_keys[T_COUNT] = {
+	KEY("cluster_name"), KEY("columns"), KEY("database"), KEY("engine"), KEY("indexes"),
+	KEY("life_cycle"), KEY("name"), KEY("order_by"), KEY("partition_by"),
+	KEY("primary_key_expression"), KEY("projections"), KEY("sample_by"),
+	KEY("source_primitive"), KEY("table_settings"), KEY("table_ttl_setting"), KEY("version"),
+};
+
+static migplan_status table_columns(const migplan__build *b, migplan_table *t,
+                                    const fieldset *fs)
 {
 	const migplan_node *seq;
-	migplan_status st = field_seq(t->node, what, "columns", 1, &seq);
+	migplan_status st = fs_seq(fs, T_COLUMNS, 1, &seq);
 	if (!st)
 		st = arena_array(b->arena, seq->u.seq.count, sizeof(*t->columns), (void **)&t->columns);
 	if (st)
@@ -568,12 +758,13 @@ static migplan_status table_columns(const migplan__build *b, migplan_table *t, c
 	return MIGPLAN_OK;
 }
 
-static migplan_status table_indexes(const migplan__build *b, migplan_table *t, const char *what)
+static migplan_status table_indexes(const migplan__build *b, migplan_table *t,
+                                    const fieldset *fs)
 {
 	const migplan_node *ix, *pr;
-	migplan_status st = field_seq(t->node, what, "indexes", 0, &ix);
+	migplan_status st = fs_seq(fs, T_INDEXES, 0, &ix);
 	if (!st)
-		st = field_seq(t->node, what, "projections", 0, &pr);
+		st = fs_seq(fs, T_PROJECTIONS, 0, &pr);
 	if (!st && ix)
 		st = arena_array(b->arena, ix->u.seq.count, sizeof(*t->indexes), (void **)&t->indexes);
 	if (!st && pr)
@@ -592,59 +783,64 @@ static migplan_status table_indexes(const migplan__build *b, migplan_table *t, c
 	return MIGPLAN_OK;
 }
 
+/* "(a, b)": the expression form of an order_by list of two or more, in the arena. */
+static const char *order_by_tuple(migplan__arena *a, const char *const *cols, size_t n)
+{
+	size_t len = 2;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(cols[i]) + 2;
+	char *s = migplan__arena_alloc(a, len + 1);
+	if (!s)
+		return NULL;
+	char *p = s;
+	*p++ = '(';
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(cols[i]);
+		if (i) {
+			*p++ = ',';
+			*p++ = ' ';
+		}
+		memcpy(p, cols[i], l);
+		p += l;
+	}
+	*p++ = ')';
+	*p = '\0';
+	return s;
+}
+
 /* `order_by` is a list of column names or one expression; the expression form of a list is
  * what Moose compares and what ClickHouse's ORDER BY takes (OrderBy::to_expr). */
-static migplan_status table_order_by(const migplan__build *b, migplan_table *t, const char *what)
+static migplan_status table_order_by(const migplan__build *b, migplan_table *t,
+                                     const fieldset *fs)
 {
-	const migplan_node *v = migplan_node_get(t->node, "order_by");
+	const migplan_node *v = fs->v[T_ORDER_BY];
 	if (!v)
-		return migplan__schema_missing(t->node, what, "order_by");
+		return migplan__schema_missing(t->node, fs->what, "order_by");
 	if (v->kind == MIGPLAN_NODE_STRING) {
 		t->order_by_expression = v->u.s.ptr;
 		return MIGPLAN_OK;
 	}
 	if (v->kind != MIGPLAN_NODE_SEQ)
-		return migplan__schema_kind(v, what, "order_by",
+		return migplan__schema_kind(v, fs->what, "order_by",
 		                            "a sequence of column names or an expression string");
-	migplan_status st = migplan__field_strings(b->arena, t->node, what, "order_by", 1,
-	                                           &t->order_by, &t->order_by_count);
+	migplan_status st = strings_of(b->arena, v, t->node, fs->what, "order_by", 1, &t->order_by,
+	                               &t->order_by_count);
 	if (st)
 		return st;
-	if (t->order_by_count == 0) {
+	if (t->order_by_count == 0)
 		t->order_by_expression = "tuple()";
-		return MIGPLAN_OK;
-	}
-	if (t->order_by_count == 1) {
+	else if (t->order_by_count == 1)
 		t->order_by_expression = t->order_by[0];
-		return MIGPLAN_OK;
-	}
-	size_t len = 2;
-	for (size_t i = 0; i < t->order_by_count; i++)
-		len += strlen(t->order_by[i]) + 2;
-	char *s = migplan__arena_alloc(b->arena, len + 1);
-	if (!s)
+	else if (!(t->order_by_expression = order_by_tuple(b->arena, t->order_by,
+	                                                   t->order_by_count)))
 		return migplan__error_oom();
-	char *p = s;
-	*p++ = '(';
-	for (size_t i = 0; i < t->order_by_count; i++) {
-		size_t n = strlen(t->order_by[i]);
-		if (i) {
-			*p++ = ',';
-			*p++ = ' ';
-		}
-		memcpy(p, t->order_by[i], n);
-		p += n;
-	}
-	*p++ = ')';
-	*p = '\0';
-	t->order_by_expression = s;
 	return MIGPLAN_OK;
 }
 
 /* `engine`: "MergeTree", or an externally tagged object {"ReplacingMergeTree": {...}}. */
-static migplan_status table_engine(migplan_table *t, const char *what)
+static migplan_status table_engine(migplan_table *t, const fieldset *fs)
 {
-	const migplan_node *v = migplan_node_get(t->node, "engine");
+	const migplan_node *v = fs->v[T_ENGINE];
 	t->engine = "MergeTree";
 	if (is_absent(v))
 		return MIGPLAN_OK;
@@ -660,36 +856,39 @@ static migplan_status table_engine(migplan_table *t, const char *what)
 	if (v->kind == MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v,
 		                           "'engine' of %s must have exactly one key, the engine name; "
-		                           "found %u keys", what, (unsigned)v->u.map.count);
-	return migplan__schema_kind(v, what, "engine", "an engine name or a one-key mapping");
+		                           "found %u keys", fs->what, (unsigned)v->u.map.count);
+	return migplan__schema_kind(v, fs->what, "engine", "an engine name or a one-key mapping");
 }
 
-static migplan_status table_source(migplan_table *t, const char *what)
+static migplan_status table_source(migplan_table *t, const fieldset *fs)
 {
-	const migplan_node *sp = migplan_node_get(t->node, "source_primitive");
+	const migplan_node *sp = fs->v[T_SOURCE_PRIMITIVE];
 	if (!sp)
-		return migplan__schema_missing(t->node, what, "source_primitive");
+		return migplan__schema_missing(t->node, fs->what, "source_primitive");
 	if (sp->kind != MIGPLAN_NODE_MAP)
-		return migplan__schema_kind(sp, what, "source_primitive", "a mapping");
+		return migplan__schema_kind(sp, fs->what, "source_primitive", "a mapping");
+	const migplan_node *name = migplan_node_get(sp, "name");
+	if (name && name->kind == MIGPLAN_NODE_STRING) {
+		t->source_name = name->u.s.ptr;
+		return MIGPLAN_OK;
+	}
 	char sub[128];
-	snprintf(sub, sizeof(sub), "source_primitive of %.90s", what);
-	return migplan__field_str(sp, sub, "name", 1, &t->source_name);
+	snprintf(sub, sizeof(sub), "source_primitive of %.90s", fs->what);
+	return str_of(name, sp, sub, "name", 1, &t->source_name);
 }
 
-static migplan_status table_scalars(migplan_table *t, const char *what)
+static migplan_status table_scalars(migplan_table *t, const fieldset *fs)
 {
-	const migplan_node *n = t->node;
 	migplan_status st;
-	if ((st = migplan__field_str(n, what, "database", 0, &t->database)) ||
-	    (st = migplan__field_str(n, what, "cluster_name", 0, &t->cluster_name)) ||
-	    (st = migplan__field_str(n, what, "version", 0, &t->version)) ||
-	    (st = migplan__field_str(n, what, "partition_by", 0, &t->partition_by)) ||
-	    (st = migplan__field_str(n, what, "primary_key_expression", 0,
-	                             &t->primary_key_expression)) ||
-	    (st = migplan__field_str(n, what, "sample_by", 0, &t->sample_by)) ||
-	    (st = migplan__field_str(n, what, "table_ttl_setting", 0, &t->ttl)) ||
-	    (st = field_life_cycle(n, what, "life_cycle", &t->life_cycle)) ||
-	    (st = migplan__field_settings(n, what, "table_settings", &t->settings)))
+	if ((st = fs_str(fs, T_DATABASE, 0, &t->database)) ||
+	    (st = fs_str(fs, T_CLUSTER_NAME, 0, &t->cluster_name)) ||
+	    (st = fs_str(fs, T_VERSION, 0, &t->version)) ||
+	    (st = fs_str(fs, T_PARTITION_BY, 0, &t->partition_by)) ||
+	    (st = fs_str(fs, T_PRIMARY_KEY_EXPRESSION, 0, &t->primary_key_expression)) ||
+	    (st = fs_str(fs, T_SAMPLE_BY, 0, &t->sample_by)) ||
+	    (st = fs_str(fs, T_TTL, 0, &t->ttl)) ||
+	    (st = life_cycle_of(fs->v[T_LIFE_CYCLE], fs->what, "life_cycle", &t->life_cycle)) ||
+	    (st = settings_of(fs->v[T_SETTINGS], fs->what, "table_settings", &t->settings)))
 		return st;
 	return MIGPLAN_OK;
 }
@@ -698,16 +897,19 @@ migplan_status migplan__table_build(const migplan__build *b, migplan_table *t,
                                     const migplan_node *node)
 {
 	char what[96] = "table";
+	fieldset fs;
 	migplan_status st;
 	memset(t, 0, sizeof(*t));
 	t->node = node;
-	if ((st = expect_map(node, "a table")) ||
-	    (st = migplan__field_str(node, what, "name", 1, &t->name)))
+	if ((st = expect_map(node, "a table")))
+		return st;
+	fields_collect(&fs, node, what, table_keys, T_COUNT);
+	if ((st = fs_str(&fs, T_NAME, 1, &t->name)))
 		return st;
 	name_what(what, sizeof(what), "table", t->name);
-	if ((st = table_scalars(t, what)) || (st = table_engine(t, what)) ||
-	    (st = table_order_by(b, t, what)) || (st = table_source(t, what)) ||
-	    (st = table_columns(b, t, what)) || (st = table_indexes(b, t, what)))
+	if ((st = table_scalars(t, &fs)) || (st = table_engine(t, &fs)) ||
+	    (st = table_order_by(b, t, &fs)) || (st = table_source(t, &fs)) ||
+	    (st = table_columns(b, t, &fs)) || (st = table_indexes(b, t, &fs)))
 		return st;
 	return MIGPLAN_OK;
 }
@@ -795,7 +997,8 @@ static migplan_status view_build(const migplan__build *b, migplan_view *v,
 	name_what(what, sizeof(what), kname, v->name);
 	if ((st = migplan__field_str(node, what, "database", 0, &v->database)) ||
 	    (st = migplan__field_str(node, what, "selectSql", 1, &v->select_sql)) ||
-	    (st = field_life_cycle(node, what, "lifeCycle", &v->life_cycle)) ||
+	    (st = life_cycle_of(migplan_node_get(node, "lifeCycle"), what, "lifeCycle",
+	                        &v->life_cycle)) ||
 	    (st = view_sources(b, v, what)))
 		return st;
 	if (kind != MIGPLAN_VIEW_MATERIALIZED)

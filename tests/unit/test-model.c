@@ -436,7 +436,7 @@ static void test_10(void)
 	check_type(migplan_table_column_find(t, "payload"), "JSON", "10");
 	const char *ctx = migplan_column_clickhouse_type(migplan_table_column_find(t, "ctx"));
 	ok(ctx && strncmp(ctx, "JSON(", 5) == 0 && strstr(ctx, "max_dynamic_paths=256") &&
-	   strstr(ctx, "user.id Int64") && strstr(ctx, "SKIP debug"),
+	   strstr(ctx, "user.id") && strstr(ctx, "Int64") && strstr(ctx, "SKIP debug"),
 	   "10: JSON with options (%s)", ctx ? ctx : "(null)");
 	check_type(migplan_table_column_find(t, "location"), "Point", "10");
 	check_type(migplan_table_column_find(t, "area"), "Polygon", "10");
