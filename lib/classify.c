@@ -290,8 +290,7 @@ static void classification_free(migplan__classification *cl)
 	free(cl);
 }
 
-void migplan__classification_free(migplan_plan *plan);
-void migplan__classification_free(migplan_plan *plan)
+static void plan_classification_free(migplan_plan *plan)
 {
 	if (!plan || !plan->classification)
 		return;
@@ -331,6 +330,7 @@ migplan_status migplan_plan_classify(migplan_plan *plan)
 	                  : add == 0          ? MIGPLAN_CHANGE_DESTRUCTIVE
 	                                      : MIGPLAN_CHANGE_MIXED;
 	plan->classification = cl;
+	plan->classification_free = plan_classification_free;
 	for (size_t i = 0; i < plan->op_count; i++)
 		plan->ops[i].cls = &cl->ops[i];
 	return MIGPLAN_OK;
