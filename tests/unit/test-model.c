@@ -756,6 +756,138 @@ static void test_null_safety(void)
 	ok(1, "frees accept NULL");
 }
 
+/* ---------------------------------------------------------------- hand-written plans */
+
+static migplan_plan *load_valid(const char *name)
+{
+	char dir[1024];
+	const char *data = getenv("MIGPLAN_TEST_DATA");
+	snprintf(dir, sizeof(dir), "%s/valid/%s", data ? data : "tests/data", name);
+	migplan_plan *p = NULL;
+	if (!ok(migplan_plan_load_dir(&p, dir, NULL) == MIGPLAN_OK, "valid/%s loads (%s)", name,
+	        migplan_error_message(migplan_error_last())))
+		return NULL;
+	return p;
+}
+
+static void test_quoting(void)
+{
+	migplan_plan *p = load_valid("quoted_styles");
+	if (!p)
+		return;
+	const migplan_op *raw = op(p, 0);
+	is_str(migplan_op_description(raw), "double \"quoted\" \xc3\xa9", "quoting: double quotes, escapes");
+	is_int(migplan_op_sql_count(raw), 4, "quoting: four statements");
+	is_str(migplan_op_sql_at(raw, 0), "single 'quoted'", "quoting: single quotes");
+	is_str(migplan_op_sql_at(raw, 1), "SELECT a,\n       b\nFROM t", "quoting: literal block");
+	is_str(migplan_op_sql_at(raw, 2), "folded lines", "quoting: folded block");
+	is_str(migplan_op_table_name(op(p, 1)), "`weird name`", "quoting: backticks kept in names");
+	is_str(migplan_op_database(op(p, 1)), "analytics", "quoting: database");
+	migplan_plan_free(p);
+
+	p = load_valid("utf8_bom");
+	if (p) {
+		is_str(migplan_op_table_name(op(p, 0)), "\xc3\xa9v\xc3\xa9nements", "bom: UTF-8 name");
+		check_pos(migplan_op_node(op(p, 0)), 3, 3, "bom: op 0");
+		check_pos(migplan_op_field(op(p, 0), "table"), 4, 12, "bom: table value");
+		migplan_plan_free(p);
+	}
+	p = load_valid("crlf_line_endings");
+	if (p) {
+		check_pos(migplan_op_field(op(p, 0), "table"), 4, 12, "crlf: table value");
+		migplan_plan_free(p);
+	}
+	p = load_valid("anchors_and_aliases");
+	if (p) {
+		is_str(migplan_column_name(migplan_op_column(op(p, 0))), "a", "alias: after_column");
+		is_str(migplan_column_name(migplan_op_before_column(op(p, 0))), "a", "alias: before_column");
+		migplan_plan_free(p);
+	}
+	p = load_valid("other_key_order");
+	if (p) {
+		const migplan_table *t = migplan_op_table(op(p, 0));
+		is_str(migplan_table_version(t), "1.0", "key order: version");
+		is_int(migplan_table_life_cycle(t), MIGPLAN_LIFE_CYCLE_DELETION_PROTECTED, "key order: life cycle");
+		is_str(migplan_table_engine(t), "ReplacingMergeTree", "key order: engine");
+		is_str(migplan_table_order_by_expression(t), "(ts, id)", "key order: order_by string");
+		is_str(migplan_table_source_name(t), "events", "key order: source name");
+		check_type(migplan_table_column_at(t, 1), "DateTime64(3)", "key order");
+		migplan_plan_free(p);
+	}
+}
+
+static void test_all_variants(void)
+{
+	migplan_plan *p = load_valid("all_19_variants");
+	if (!p)
+		return;
+	const migplan_table *t = migplan_op_table(op(p, 0));
+	is_str(migplan_op_database(op(p, 0)), "analytics", "variants: CreateTable database");
+	is_str(migplan_op_cluster_name(op(p, 0)), "c1", "variants: CreateTable cluster");
+	is_str(migplan_table_primary_key_expression(t), "(a)", "variants: primary_key_expression");
+	is_str(migplan_table_sample_by(t), "a", "variants: sample_by");
+	is_str(migplan_table_ttl(t), "ts + INTERVAL 1 DAY", "variants: table TTL");
+	is_int(migplan_table_projection_count(t), 1, "variants: one projection");
+	is_str(migplan_table_projection_name(t, 0), "p1", "variants: projection name");
+	is_str(migplan_table_projection_body(t, 0), "SELECT a ORDER BY a", "variants: projection body");
+	ok(migplan_table_projection_name(t, 1) == NULL, "variants: projection out of range");
+	is_str(migplan_column_codec(migplan_op_column(op(p, 4))), "ZSTD(1)", "variants: codec");
+	is_str(migplan_op_new_column_name(op(p, 5)), "a2", "variants: rename target");
+	is_str(migplan_op_expression(op(p, 7)), "ts + INTERVAL 2 DAY", "variants: TTL after");
+	ok(migplan_op_before_expression(op(p, 7)) == NULL, "variants: TTL before null");
+	is_str(migplan_index_type(migplan_op_index_def(op(p, 8))), "bloom_filter",
+	       "variants: index_type accepted");
+	is_str(migplan_op_object_name(op(p, 9)), "i1", "variants: DropTableIndex");
+	is_str(migplan_op_object_name(op(p, 10)), "p2", "variants: AddTableProjection name");
+	is_str(migplan_op_projection_body(op(p, 10)), "SELECT a ORDER BY a", "variants: projection body");
+	is_str(migplan_op_object_name(op(p, 11)), "p2", "variants: DropTableProjection");
+	is_str(migplan_op_expression(op(p, 12)), "a", "variants: ModifySampleBy");
+	is_str(migplan_op_table_name(op(p, 13)), "t1", "variants: RemoveSampleBy");
+	is_str(migplan_op_target_database(op(p, 14)), "other", "variants: MV target database");
+	is_str(migplan_op_database(op(p, 14)), "analytics", "variants: MV database");
+	is_str(migplan_op_table_name(op(p, 15)), "mv", "variants: DropMaterializedView");
+	is_str(migplan_op_select_sql(op(p, 16)), "SELECT 1", "variants: CreateView");
+	is_str(migplan_op_table_name(op(p, 17)), "v", "variants: DropView");
+	is_int(migplan_op_sql_count(op(p, 18)), 0, "variants: RawSql with no statement");
+	migplan_plan_free(p);
+}
+
+static void test_valid_snapshot(void)
+{
+	migplan_plan *p = load_valid("snapshot_minimal");
+	if (!p)
+		return;
+	const migplan_snapshot *r = migplan_plan_snapshot(p, MIGPLAN_SNAPSHOT_REMOTE);
+	is_str(migplan_plan_default_database(p), "analytics", "minimal: default database from remote");
+	const migplan_table *t = migplan_snapshot_table_find(r, NULL, "t");
+	ok(t && t == migplan_snapshot_table_find(r, "analytics", "t"), "minimal: t in analytics");
+	is_str(migplan_table_engine(t), "AggregatingMergeTree", "minimal: engine string");
+	const migplan_column *big = migplan_table_column_find(t, "big");
+	ok(big && !migplan_column_chtype(big) && !migplan_column_clickhouse_type(big) &&
+	   !migplan_column_moose_clickhouse_type(big), "minimal: BigInt has no ClickHouse type");
+	check_type(migplan_table_column_find(t, "s"), "AggregateFunction(sum, Int64)", "minimal");
+	const migplan_view *mv = migplan_snapshot_mv_at(r, 0);
+	is_str(migplan_view_database(mv), "analytics", "minimal: MV database");
+	is_str(migplan_view_source_database(mv, 0), "analytics", "minimal: `analytics`.`t`");
+	is_str(migplan_view_source_table(mv, 0), "t", "minimal: source table");
+	ok(migplan_view_source_database(mv, 1) == NULL, "minimal: plain t");
+	is_str(migplan_view_source_database(mv, 2), "other", "minimal: other.t");
+	ok(migplan_view_target_database(mv) == NULL, "minimal: targetDatabase absent");
+	is_int(migplan_snapshot_view_count(r), 1, "minimal: one view");
+	is_str(migplan_view_source_table(migplan_snapshot_view_at(r, 0), 0), "t", "minimal: view source");
+	ok(migplan_view_target_table(migplan_snapshot_view_at(r, 0)) == NULL, "minimal: a view has no target");
+	is_int(migplan_snapshot_table_count(migplan_plan_snapshot(p, MIGPLAN_SNAPSHOT_LOCAL)), 0,
+	       "minimal: empty local tables");
+	migplan_plan_free(p);
+
+	p = load_valid("bigint_and_aggregate");
+	if (p) {
+		ok(migplan_column_chtype(migplan_op_column(op(p, 0))) == NULL, "plan: BigInt has no type");
+		check_type(migplan_op_column(op(p, 1)), "AggregateFunction(sum, Int64)", "plan");
+		migplan_plan_free(p);
+	}
+}
+
 /* ---------------------------------------------------------------- a generated large plan */
 
 static void remove_dir(const char *dir)
@@ -848,6 +980,9 @@ int main(void)
 	test_column_parse();
 	test_kind_names();
 	test_null_safety();
+	test_quoting();
+	test_all_variants();
+	test_valid_snapshot();
 	test_large();
 	return done_testing();
 }
