@@ -49,9 +49,11 @@ static const field_spec f_modify_column[] = {
 static const field_spec f_rename_column[] = {
 	TABLE_TARGET, STR("before_column_name", 1, column_name),
 	STR("after_column_name", 1, new_column_name), END};
+/* the settings maps are only checked; migplan_op_field() reaches them */
+#define CHECKED(key, type) {key, type, 0, 0}
 static const field_spec f_modify_settings[] = {
-	TABLE_TARGET, FIELD("after_settings", F_SETTINGS, 0, table),
-	FIELD("before_settings", F_SETTINGS, 0, table), END};
+	TABLE_TARGET, CHECKED("after_settings", F_SETTINGS), CHECKED("before_settings", F_SETTINGS),
+	END};
 static const field_spec f_modify_ttl[] = {
 	TABLE_TARGET, STR("after", 0, expression), STR("before", 0, before_expression), END};
 static const field_spec f_add_index[] = {TABLE_TARGET, FIELD("index", F_INDEX, 1, index_def), END};
