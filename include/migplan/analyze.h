@@ -71,6 +71,63 @@ MIGPLAN_API const char *migplan_config_path(const migplan_config *cfg);
 /** The failing threshold (`fail_on:`), MIGPLAN_SEVERITY_ERROR by default. @since 0.1 */
 MIGPLAN_API migplan_severity migplan_config_fail_on(const migplan_config *cfg);
 
+/* --- target deployment --- */
+/*
+ * The deployment the plan will be applied to. Moose has no file for this, so libmigplan reads a
+ * JSON deployments list: an array of deployment objects, or an object {"deployments": [...]}.
+ * Each deployment has
+ *   id       string or integer, required
+ *   branch   string
+ *   status   string; only "Deployed" qualifies (compared without regard to case)
+ *   a timestamp, RFC 3339 (e.g. 2026-03-02T10:14:03Z, 2026-03-02T12:14:03.5+02:00): the first of
+ *            `deployed_at`, `created_at`, `createdAt` that is present
+ *   commit, url, moose_version   optional strings
+ * Other keys are ignored. The target is the deployment of the branch with status Deployed and the
+ * latest timestamp. libmigplan does not guess: when no deployment qualifies, when the latest
+ * timestamp is shared by two deployments, or when a qualifying deployment has no valid timestamp
+ * (so "latest" is unknown), there is no target and the reason says which.
+ *
+ * When the plan has a target, the analysis checks that remote_state.json was taken from it, by
+ * comparing what both sides name: the snapshot's `moose_version` with the deployment's
+ * `moose_version`, and, when the snapshot carries them (Moose 0.6 does not), a top-level
+ * `deployment_id` with the deployment's id and `commit` with its commit. A difference is a
+ * blocker (`snapshot-target-mismatch`); a missing target is a blocker
+ * (`target-deployment-undetermined`).
+ */
+
+/**
+ * Choose the target deployment of @p branch in a deployments list (see above).
+ * @param[out] id_out the chosen id (free with migplan_free()), NULL when there is no target.
+ * @param[out] problem_out why there is no target (free with migplan_free()), NULL when chosen.
+ *             May be NULL.
+ * @return MIGPLAN_OK (also when there is no target: that is @p problem_out, not an error),
+ *         MIGPLAN_EINVAL, MIGPLAN_EPARSE (not JSON), MIGPLAN_ESCHEMA (not a deployments list; the
+ *         error names the position), MIGPLAN_ELIMIT, MIGPLAN_ENOMEM.
+ * @since 0.1
+ */
+MIGPLAN_API migplan_status migplan_target_choose(char **id_out, char **problem_out,
+                                                 const char *data, size_t len,
+                                                 const char *branch);
+/**
+ * Give the analysis the deployments list and the branch, so that migplan_plan_analyze() checks
+ * the target (see above). Replaces an earlier target. A list that cannot be read is reported both
+ * ways: the call returns the error, and the next analysis reports the target as undetermined.
+ * Call it after migplan_plan_attach_snapshots(), which resets the analysis state.
+ * @return MIGPLAN_OK, MIGPLAN_EINVAL, MIGPLAN_EIO, MIGPLAN_EPARSE, MIGPLAN_ESCHEMA,
+ *         MIGPLAN_ELIMIT, MIGPLAN_ENOMEM.
+ * @since 0.1
+ */
+MIGPLAN_API migplan_status migplan_plan_set_target_file(migplan_plan *plan, const char *path,
+                                                        const char *branch,
+                                                        const migplan_parse_options *opts);
+/** Same as migplan_plan_set_target_file() from memory; @p name is used in positions. @since 0.1 */
+MIGPLAN_API migplan_status migplan_plan_set_target_buffer(migplan_plan *plan, const char *data,
+                                                          size_t len, const char *name,
+                                                          const char *branch,
+                                                          const migplan_parse_options *opts);
+/** The id of the chosen target deployment, or NULL (none set, or none determinable). Borrowed. @since 0.1 */
+MIGPLAN_API const char *migplan_plan_target_id(const migplan_plan *plan);
+
 /* --- analysis --- */
 /**
  * Classify (if not done yet) and analyse the plan against its snapshots. Replaces the findings
@@ -102,9 +159,12 @@ MIGPLAN_API const migplan_node *migplan_finding_node(const migplan_finding *f);
 MIGPLAN_API const char *migplan_finding_path(const migplan_finding *f);
 MIGPLAN_API uint32_t migplan_finding_line(const migplan_finding *f);
 MIGPLAN_API uint32_t migplan_finding_column(const migplan_finding *f);
-/** Table, column and view the finding is about (NULL when not applicable). */
+/** Table, column and view the finding is about (NULL when not applicable). The column's name is
+ *  migplan_finding_column_name(): migplan_finding_column() is the position, as everywhere else. */
 MIGPLAN_API const char *migplan_finding_table(const migplan_finding *f);
-MIGPLAN_API const char *migplan_finding_column(const migplan_finding *f);
+/** Database of the table (the default database resolved), or NULL. @since 0.1 */
+MIGPLAN_API const char *migplan_finding_database(const migplan_finding *f);
+MIGPLAN_API const char *migplan_finding_column_name(const migplan_finding *f);
 MIGPLAN_API const char *migplan_finding_view(const migplan_finding *f);
 /** Related locations (e.g. the view in remote_state.json): count, node and a short note each. */
 MIGPLAN_API size_t migplan_finding_related_count(const migplan_finding *f);
