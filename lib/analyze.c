@@ -718,6 +718,8 @@ static void classify_table_drop(ctx *c, const migplan_op *op, size_t i, migplan_
 			}
 		}
 	}
+	if (again < 0 && bump < 0 && t->copied_at >= 0)
+		return; /* operation copied_at copied its rows into another table first */
 	migplan_finding *f;
 	if (again >= 0) {
 		f = emit(c, MIGPLAN__R_DROP_RECREATE, (long)i, migplan_op_node(op),
@@ -1605,16 +1607,21 @@ static void check_sql_item(ctx *c, const migplan_op *op, size_t i, size_t k, con
 			set_table(c, f, sql->writes[0].database, sql->writes[0].name);
 	}
 	migplan__simtable *tables[16];
-	size_t n = 0;
+	size_t n = 0, nw;
 	for (size_t w = 0; w < sql->write_count; w++) {
 		migplan__simtable *t = sql_write_target(c, i, node, &sql->writes[w], sql);
 		if (t && n < 16)
 			tables[n++] = t;
 	}
+	nw = n;
 	for (size_t r = 0; r < sql->read_count; r++) {
 		migplan__simtable *t = sql_read_source(c, i, node, &sql->reads[r]);
 		if (t && n < 16)
 			tables[n++] = t;
+		/* INSERT INTO other SELECT ... FROM t: t's rows are kept elsewhere (a back-fill) */
+		for (size_t w = 0; t && sql->verb == MIGPLAN__SQL_INSERT && w < nw; w++)
+			if (tables[w] != t && tables[w]->alive)
+				t->copied_at = (long)i;
 	}
 	if (n)
 		check_sql_columns(c, i, node, sql, tables, n, fmt(c, "RawSql sql[%zu] uses", k));

@@ -196,6 +196,7 @@ static migplan__simtable *table_new(migplan__sim *s, const char *db, const char 
 	t->name = name;
 	t->created_at = -1;
 	t->dropped_at = -1;
+	t->copied_at = -1;
 	migplan__map_init(&t->col_map);
 	if (!migplan__map_put(&s->tables, db, name, NULL, t) ||
 	    !migplan__list_push(&s->arena, &s->table_list, t)) {
@@ -268,6 +269,7 @@ migplan__simtable *migplan__sim_table_create(migplan__sim *s, const char *db, co
 	t->from_remote = 0;
 	t->assumed = 0;
 	t->created_at = op;
+	t->copied_at = -1;
 	t->alive = 1;
 	return t;
 }
@@ -316,15 +318,18 @@ migplan__simtable *migplan__sim_table_rename(migplan__sim *s, migplan__simtable 
 void migplan__sim_table_exchange(migplan__sim *s, migplan__simtable *a, migplan__simtable *b)
 {
 	(void)s;
+	/* the logical name stays with the name, like ClickHouse's view dependencies do */
 	migplan__simtable tmp = *a;
-	const char *adb = a->database, *aname = a->name;
+	const char *adb = a->database, *aname = a->name, *asrc = a->source_name;
 	*a = *b;
 	a->database = adb;
 	a->name = aname;
-	const char *bdb = b->database, *bname = b->name;
+	a->source_name = asrc;
+	const char *bdb = b->database, *bname = b->name, *bsrc = b->source_name;
 	*b = tmp;
 	b->database = bdb;
 	b->name = bname;
+	b->source_name = bsrc;
 }
 
 /* ---------------------------------------------------------------- columns */

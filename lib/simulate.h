@@ -105,6 +105,8 @@ typedef struct migplan__simtable {
 	int assumed;                   /* not in any snapshot: assumed to exist (no remote_state.json) */
 	long created_at;               /* op index of the last creation; -1: before the plan */
 	long dropped_at;               /* op index of the last drop; -1: never */
+	long copied_at;                /* op index of an INSERT ... SELECT that copied these rows into
+	                                * another table; -1: never (follows the rows through EXCHANGE) */
 	int alive;
 	int columns_known;             /* 0: columns unknown (SQL `CREATE TABLE ... AS SELECT`, assumed) */
 	const char *source_name;       /* source_primitive.name */
