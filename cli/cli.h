@@ -44,6 +44,7 @@ int cmd_validate(int argc, char **argv);
 int cmd_type_change(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 
 /* --- argument parsing (args.c) --- */
 struct cli_option {
@@ -114,6 +115,9 @@ char *cli_strdup(const char *s);
 void cli_print_error(const char *fallback_path);
 /** The same line, without the newline, as a string to keep. Free with free(). */
 char *cli_format_error(const char *fallback_path);
+/** As cli_print_error(), naming @p path whatever the error says: for text the library read
+ *  from memory under a name of its own. */
+void cli_print_error_in(const char *path);
 /** Exit when out of memory: a command-line tool has nothing better to do. */
 void *cli_xalloc(void *ptr);
 
@@ -148,7 +152,7 @@ struct cli_finding {
 	int allowed;              /* an allow entry of the configuration covers it */
 	const char *allow_reason;
 	int blocker;
-	const char *table, *column_name, *view;
+	const char *table, *database, *column_name, *view;
 	const char *pointer;      /* JSON pointer of a schema violation, or NULL */
 	struct cli_related *related;
 	size_t related_count;
@@ -166,6 +170,8 @@ struct cli_settings {
 	int allow_destructive;
 	const char *remote_path;  /* --remote */
 	const char *local_path;   /* --local */
+	const char *deployments_path; /* --deployments: check the target deployment */
+	const char *branch;       /* --branch */
 };
 
 /** One plan given on the command line, and everything the command learnt about it. */
@@ -227,7 +233,9 @@ enum cli_common_option_id {
 	CLI_OPT_NO_SCHEMA,
 	CLI_OPT_ALLOW_DESTRUCTIVE,
 	CLI_OPT_REMOTE,
-	CLI_OPT_LOCAL
+	CLI_OPT_LOCAL,
+	CLI_OPT_DEPLOYMENTS,
+	CLI_OPT_BRANCH
 };
 
 /** Apply a common option to @p s. @return 0, or CLI_EXIT_USAGE after printing why. */

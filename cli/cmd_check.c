@@ -29,6 +29,9 @@ static const char help_text[] =
 	"      --no-schema          skip JSON Schema validation\n"
 	"      --remote FILE        the remote snapshot (default: remote_state.json beside the plan)\n"
 	"      --local FILE         the local snapshot (default: local_infra_map.json beside the plan)\n"
+	"      --deployments FILE   a JSON deployments list: check that remote_state.json was taken\n"
+	"                           from the target deployment of --branch (see 'migplan target')\n"
+	"      --branch NAME        the branch the plan will be deployed from (with --deployments)\n"
 	"  -h, --help               show this help\n"
 	"\n"
 	"Exit codes: 0 nothing at or above the threshold; 1 findings at or above it; 2 an input\n"
@@ -48,6 +51,8 @@ static const struct cli_option options[] = {
 	{"no-schema", 0, 0, CLI_OPT_NO_SCHEMA},
 	{"remote", 0, 1, CLI_OPT_REMOTE},
 	{"local", 0, 1, CLI_OPT_LOCAL},
+	{"deployments", 0, 1, CLI_OPT_DEPLOYMENTS},
+	{"branch", 0, 1, CLI_OPT_BRANCH},
 	{NULL, 0, 0, 0},
 };
 
@@ -59,6 +64,8 @@ int cmd_check(int argc, char **argv)
 	const char **inputs = cli_xalloc(calloc((size_t)argc + 1, sizeof *inputs));
 	size_t input_count;
 	int code = cli_parse_plan_command(argc, argv, &spec, &settings, inputs, &input_count);
+	if (code == CLI_PARSED && !settings.deployments_path != !settings.branch)
+		code = cli_usage_error("check", usage_line, "--deployments and --branch go together");
 	if (code != CLI_PARSED) {
 		free(inputs);
 		return code;

@@ -12,6 +12,7 @@ static const struct cli_command commands[] = {
 	{"classify", "the per-operation table and the plan's change type", cmd_classify},
 	{"validate", "JSON Schema and semantic validation only", cmd_validate},
 	{"type-change", "judge a change between two ClickHouse types", cmd_type_change},
+	{"target", "choose the target deployment of a branch, or print the blocker", cmd_target},
 	{"rules", "list every rule", cmd_rules},
 	{"explain", "the help text of a rule", cmd_explain},
 };

@@ -66,6 +66,12 @@ int cli_settings_apply(struct cli_settings *s, int id, const char *value, const 
 	case CLI_OPT_LOCAL:
 		s->local_path = value;
 		return 0;
+	case CLI_OPT_DEPLOYMENTS:
+		s->deployments_path = value;
+		return 0;
+	case CLI_OPT_BRANCH:
+		s->branch = value;
+		return 0;
 	default:
 		return cli_usage_error(command, usage_line, "internal error: unhandled option");
 	}

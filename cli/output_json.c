@@ -137,6 +137,7 @@ static json_object *finding_json(const struct cli_finding *f)
 	json_object_object_add(o, "allow_reason", cli_json_string(f->allow_reason));
 	json_object_object_add(o, "blocker", json_object_new_boolean(f->blocker));
 	json_object_object_add(o, "table", cli_json_string(f->table));
+	json_object_object_add(o, "database", cli_json_string(f->database));
 	json_object_object_add(o, "column_name", cli_json_string(f->column_name));
 	json_object_object_add(o, "view", cli_json_string(f->view));
 	json_object_object_add(o, "pointer", cli_json_string(f->pointer));
@@ -183,7 +184,19 @@ static json_object *display_path_json(const char *path)
 	return o;
 }
 
-static json_object *plan_json(const struct cli_report *r)
+static json_object *target_json(const struct cli_run *run, const struct cli_report *r)
+{
+	const struct cli_settings *s = run->settings;
+	if (!s->deployments_path)
+		return NULL;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "deployments", display_path_json(s->deployments_path));
+	json_object_object_add(o, "branch", cli_json_string(s->branch));
+	json_object_object_add(o, "id", cli_json_string(migplan_plan_target_id(r->plan)));
+	return o;
+}
+
+static json_object *plan_json(const struct cli_run *run, const struct cli_report *r)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "path", cli_json_string(r->plan_path));
@@ -194,6 +207,7 @@ static json_object *plan_json(const struct cli_report *r)
 	json_object_object_add(o, "local_infra_map", display_path_json(snapshot_path(r->plan, MIGPLAN_SNAPSHOT_LOCAL)));
 	json_object_object_add(o, "config", cli_json_string(r->config_display));
 	json_object_object_add(o, "schema", cli_json_string(r->schema_display));
+	json_object_object_add(o, "target", target_json(run, r));
 	return o;
 }
 
@@ -229,7 +243,7 @@ static json_object *summary_json(const struct cli_report *r)
 json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r)
 {
 	json_object *doc = cli_json_document(run->command);
-	json_object_object_add(doc, "plan", plan_json(r));
+	json_object_object_add(doc, "plan", plan_json(run, r));
 	json_object_object_add(doc, "change_type",
 	                       cli_json_string(migplan_change_type_name(migplan_plan_change_type(r->plan))));
 	json_object_object_add(doc, "categories", categories_json(r->plan));

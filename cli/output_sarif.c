@@ -135,6 +135,8 @@ static json_object *result_properties(const struct cli_finding *f)
 	json_object_object_add(o, "blocker", json_object_new_boolean(f->blocker));
 	if (f->table)
 		json_object_object_add(o, "table", json_object_new_string(f->table));
+	if (f->database)
+		json_object_object_add(o, "database", json_object_new_string(f->database));
 	if (f->column_name)
 		json_object_object_add(o, "column", json_object_new_string(f->column_name));
 	if (f->view)

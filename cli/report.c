@@ -122,6 +122,7 @@ static void fill_finding(struct cli_finding *out, const migplan_finding *f)
 	out->allow_reason = migplan_finding_allow_reason(f);
 	out->blocker = migplan_finding_blocker(f);
 	out->table = migplan_finding_table(f);
+	out->database = migplan_finding_database(f);
 	out->column_name = migplan_finding_column_name(f);
 	out->view = migplan_finding_view(f);
 	fill_related(out, f);
@@ -141,8 +142,13 @@ static void collect_analysis(struct cli_report *r)
 		fill_finding(&r->findings[r->finding_count++], migplan_plan_finding_at(r->plan, i));
 }
 
-static int analyse(struct cli_report *r)
+static int analyse(struct cli_report *r, const struct cli_settings *s)
 {
+	if (s->deployments_path &&
+	    migplan_plan_set_target_file(r->plan, s->deployments_path, s->branch, NULL) != MIGPLAN_OK) {
+		report_error(r, s->deployments_path);
+		return -1;
+	}
 	if (migplan_plan_analyze(r->plan, r->config) != MIGPLAN_OK) {
 		report_error(r, r->plan_path);
 		return -1;
@@ -295,7 +301,7 @@ static int run_stages(struct cli_report *r, const struct cli_settings *s, const 
 		report_error(r, r->plan_path);
 		return CLI_EXIT_INPUT;
 	}
-	if ((stages & CLI_STAGE_ANALYZE) && analyse(r) != 0)
+	if ((stages & CLI_STAGE_ANALYZE) && analyse(r, s) != 0)
 		return CLI_EXIT_INPUT;
 	if (stages & CLI_STAGE_SCHEMA) {
 		char *schema = schema_for(s, plan_dir);

@@ -173,11 +173,10 @@ char *cli_truncate_utf8(const char *s, size_t max)
 	return d;
 }
 
-char *cli_format_error(const char *fallback_path)
+static char *format_error(const char *path)
 {
 	const migplan_error *err = migplan_error_last();
-	const char *path = migplan_error_path(err);
-	char *shown = cli_display_path(path ? path : fallback_path);
+	char *shown = cli_display_path(path);
 	uint32_t line = migplan_error_line(err), column = migplan_error_column(err);
 	const char *message = migplan_error_message(err);
 	struct cli_buf b = {0};
@@ -191,6 +190,19 @@ char *cli_format_error(const char *fallback_path)
 		cli_buf_printf(&b, "migplan: error: %s", message);
 	free(shown);
 	return b.data;
+}
+
+char *cli_format_error(const char *fallback_path)
+{
+	const char *path = migplan_error_path(migplan_error_last());
+	return format_error(path ? path : fallback_path);
+}
+
+void cli_print_error_in(const char *path)
+{
+	char *text = format_error(path);
+	fprintf(stderr, "%s\n", text);
+	free(text);
 }
 
 void cli_print_error(const char *fallback_path)

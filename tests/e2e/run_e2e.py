@@ -49,6 +49,28 @@ OPERATION_COUNTS = {"01_additive": 4, "02_add_column_and_index": 4, "03_recreate
                     "04_versioned_upgrade": 2, "05_modify_column_narrowing": 7, "06_rename_column": 1,
                     "07_mv_reads_altered_table": 4, "08_rawsql_backfill": 5, "09_ordering_errors": 7,
                     "10_schema_gaps": 3}
+# `migplan check` exit code of each fixture, and rules its findings must include (issue 4 names
+# them: 03 and 07 the view findings, 04 the version bump, 09 every ordering finding).
+CHECK_EXITS = {
+    "01_additive": EXIT_OK,
+    "02_add_column_and_index": EXIT_DESTRUCTIVE,
+    "03_recreate_same_table": EXIT_DESTRUCTIVE,
+    "04_versioned_upgrade": EXIT_DESTRUCTIVE,
+    "05_modify_column_narrowing": EXIT_DESTRUCTIVE,
+    "06_rename_column": EXIT_OK,
+    "07_mv_reads_altered_table": EXIT_DESTRUCTIVE,
+    "08_rawsql_backfill": EXIT_OK,
+    "09_ordering_errors": EXIT_DESTRUCTIVE,
+    "10_schema_gaps": EXIT_FINDINGS,
+}
+REQUIRED_RULES = {
+    "03_recreate_same_table": {"drop-recreate-same-table", "view-broken-by-change"},
+    "04_versioned_upgrade": {"version-bump-drop-first"},
+    "05_modify_column_narrowing": {"narrowing-change", "nullable-to-required"},
+    "07_mv_reads_altered_table": {"drop-table", "drop-column", "view-reads-altered-column"},
+    "09_ordering_errors": {"read-after-drop", "write-before-create", "column-before-add", "view-before-table"},
+    "10_schema_gaps": {"type-refused-by-clickhouse"},
+}
 # Fixtures whose plan.yaml Moose's schema rejects (fixtures/README.md, "schema-valid").
 SCHEMA_INVALID = {"02_add_column_and_index", "10_schema_gaps"}
 
@@ -192,6 +214,10 @@ def check_fixture(t, run, schema, fixture_root, name):
          "%s check json: type_change exactly on ModifyTableColumn" % name, modify)
     t.ok(r.code == expected_exit(doc) == doc["summary"]["exit_code"],
          "%s check: exit %d matches the findings and destructive operations" % (name, r.code), r)
+    t.ok(r.code == CHECK_EXITS[name], "%s check: exit %d" % (name, CHECK_EXITS[name]), r)
+    rules = {f["rule"] for f in doc["findings"]}
+    t.ok(REQUIRED_RULES.get(name, set()) <= rules, "%s check: reports %s" % (
+        name, ", ".join(sorted(REQUIRED_RULES.get(name, ()))) or "its findings"), sorted(rules))
     t.ok(all(f["file"].startswith(name + "/") for f in doc["findings"]),
          "%s check json: finding files relative to the working directory" % name, doc["findings"])
     for fmt in FORMATS:
@@ -420,6 +446,88 @@ def check_demo(t, run, source_root, schema):
     t.ok(len(d3) == 1 and d3[0]["plan"]["schema"] is None, "demo: --no-schema", r3)
 
 
+DEPLOYMENTS = {"deployments": [
+    {"id": "d1", "branch": "main", "status": "Deployed", "deployed_at": "2026-03-01T10:00:00Z", "moose_version": "0.6.449"},
+    {"id": "d2", "branch": "main", "status": "Deployed", "deployed_at": "2026-03-02T10:00:00Z", "moose_version": "0.6.449"},
+    {"id": "d3", "branch": "main", "status": "Failed", "deployed_at": "2026-03-03T10:00:00Z"},
+    {"id": "p1", "branch": "preview", "status": "Deployed", "deployed_at": "2026-03-02T10:00:00Z"},
+    {"id": "p2", "branch": "preview", "status": "deployed", "deployed_at": "2026-03-02T10:00:00Z"},
+    {"id": "o1", "branch": "old", "status": "Deployed", "deployed_at": "2026-03-02T10:00:00Z", "moose_version": "0.5.0"},
+]}
+
+
+def check_target(t, run, schema, tmp):
+    path = os.path.join(tmp, "deployments.json")
+    with open(path, "w") as fh:
+        json.dump(DEPLOYMENTS, fh)
+    r = run("target", "--deployments", "deployments.json", "--branch", "main", cwd=tmp)
+    t.ok(r.code == EXIT_OK and r.out == "d2\n" and r.err == "", "target: the latest Deployed of the branch", r)
+    r = run("target", "--deployments", "deployments.json", "--branch", "preview", cwd=tmp)
+    t.ok(r.code == EXIT_FINDINGS and re.match(r"^deployments\.json:1:1: error: no target deployment for branch "
+                                              r"'preview': .*ambiguous.* \[target-deployment-undetermined\]\n$", r.out),
+         "target: an ambiguous latest is a blocker, exit 1", r)
+    r = run("target", "--deployments", "deployments.json", "--branch", "nosuch", cwd=tmp)
+    t.ok(r.code == EXIT_FINDINGS and "[target-deployment-undetermined]" in r.out, "target: no deployment qualifies", r)
+    for branch, chosen in (("main", "d2"), ("preview", None)):
+        r = run("target", "--format", "json", "--deployments", "deployments.json", "--branch", branch, cwd=tmp)
+        d = json_lines(r.out)[0] if r.out else {}
+        t.ok(d and not schema_check.validate(d, schema) and d["target"]["id"] == chosen
+             and (d["target"]["problem"] is None) == (chosen is not None), "target --format json: %s" % branch, r)
+    with open(os.path.join(tmp, "broken.json"), "w") as fh:
+        fh.write("[1,\n")
+    r = run("target", "--deployments", "broken.json", "--branch", "main", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^broken\.json:\d+:\d+: error: ", r.err) and r.out == "",
+         "target: malformed JSON, exit 2 with the file's position", r)
+    r = run("target", "--deployments", "no_such.json", "--branch", "main", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and r.err.startswith("no_such.json: error: "), "target: missing file, exit 2", r)
+    r = run("target", "--branch", "main", cwd=tmp)
+    t.ok(r.code == EXIT_USAGE and "--deployments FILE and --branch NAME are required" in r.err, "target: usage", r)
+    r = run("check", "--deployments", "deployments.json", "--branch", "main", "--format", "json", "01_additive", cwd=tmp)
+    d = json_lines(r.out)[0] if r.out else {}
+    t.ok(d and d["plan"]["target"] == {"deployments": "deployments.json", "branch": "main", "id": "d2"}
+         and r.code == EXIT_OK, "check --deployments: the target matches remote_state.json", r)
+    r = run("check", "--deployments", "deployments.json", "--branch", "old", "--format", "json", "01_additive", cwd=tmp)
+    d = json_lines(r.out)[0] if r.out else {}
+    mismatch = [f for f in d.get("findings", []) if f["rule"] == "snapshot-target-mismatch"]
+    t.ok(r.code == EXIT_FINDINGS and mismatch and mismatch[0]["blocker"] and d["blockers"],
+         "check --deployments: a snapshot from another deployment is a blocker", r)
+    r = run("check", "--deployments", "deployments.json", "--format", "json", "01_additive", cwd=tmp)
+    t.ok(r.code == EXIT_USAGE and "go together" in r.err, "check --deployments without --branch: usage", r)
+
+
+def check_config(t, run, tmp):
+    """Allow entries of .migplan.yaml lift exit 3; the reason shows in every format."""
+    project = os.path.join(tmp, "project")
+    shutil.copytree(os.path.join(tmp, "04_versioned_upgrade"), os.path.join(project, "migrations"))
+    r = run("check", cwd=project)
+    t.ok(r.code == EXIT_DESTRUCTIVE and "[version-bump-drop-first]" in r.out, "config: ./migrations by default; "
+         "without allow entries exit 3", r)
+    reason = "rows copied by the blue/green MV since v1.1 shipped"
+    with open(os.path.join(project, ".migplan.yaml"), "w") as fh:
+        fh.write("allow:\n  - rule: version-bump-drop-first\n    table: events_1_0\n    reason: \"%s\"\n" % reason)
+    r = run("check", cwd=project)
+    t.ok(r.code == EXIT_OK and ("note: allowed: " in r.out) and reason in r.out and "; 1 allowed)" in r.out,
+         "config: an allow entry covering every destructive operation lifts exit 3", r)
+    r = run("check", "--format", "json", cwd=project)
+    d = json_lines(r.out)[0] if r.out else {}
+    t.ok(d and d["plan"]["config"] == ".migplan.yaml" and d["findings"][0]["allowed"]
+         and d["findings"][0]["allow_reason"] == reason and d["summary"]["destructive_allowed"],
+         "config: discovered walking up, the allowed finding carries its reason", r)
+    r = run("check", "--format", "sarif", cwd=project)
+    res = json.loads(r.out)["runs"][0]["results"] if r.out else []
+    t.ok(res and res[0].get("suppressions", [{}])[0].get("justification") == reason,
+         "config: sarif keeps the allowed finding as a suppressed result", r)
+    r = run("check", "--format", "github", cwd=project)
+    t.ok(r.code == EXIT_OK and "::" not in r.out, "config: no annotation for an allowed finding", r)
+    r = run("check", "--no-config", cwd=project)
+    t.ok(r.code == EXIT_DESTRUCTIVE, "config: --no-config ignores it", r)
+    with open(os.path.join(project, "bad.yaml"), "w") as fh:
+        fh.write("allow:\n  - rule: no-such-rule\n    reason: x\n")
+    r = run("check", "--config", "bad.yaml", cwd=project)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^bad\.yaml:2:\d+: error: .*no-such-rule", r.err) and r.out == "",
+         "config: an unknown rule in --config is exit 2 with its position", r)
+
+
 def check_ci_script(t, program, env, source_root, fixture_root):
     script = os.path.join(source_root, "examples", "ci", "gate-merge.sh")
     base = dict(env, MIGPLAN=program)
@@ -515,6 +623,8 @@ def main():
         check_type_change(t, run, schema)
         check_rules(t, run, schema)
         check_markdown_limit(t, run, tmp)
+        check_target(t, run, schema, tmp)
+        check_config(t, run, tmp)
         check_demo(t, run, source_root, schema)
         check_ci_script(t, program, env, source_root, fixture_root)
     return t.finish()
