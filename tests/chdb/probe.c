@@ -473,6 +473,21 @@ static void compare(observation *o, const char *db, const char *table, const cha
 	rows_free(&r);
 }
 
+/* Undo TSV escaping in place (system.columns spells Enum8(\'a\' = 1) in TSV). */
+static void tsv_unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+			*o++ = *s == 't' ? '\t' : *s == 'n' ? '\n' : *s == '0' ? '\0' : *s;
+			continue;
+		}
+		*o++ = *s;
+	}
+	*o = '\0';
+}
+
 static void engine_type(char *dst, size_t cap, const char *db, const char *table)
 {
 	char *out = run("SELECT type FROM system.columns WHERE database = '%s' AND table = '%s' "
@@ -482,6 +497,7 @@ static void engine_type(char *dst, size_t cap, const char *db, const char *table
 		size_t n = strlen(out);
 		if (n && out[n - 1] == '\n')
 			out[n - 1] = '\0';
+		tsv_unescape(out);
 		snprintf(dst, cap, "%s", out);
 		free(out);
 	}
