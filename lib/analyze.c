@@ -34,6 +34,7 @@ typedef struct planindex {
 	migplan__map vdrop;       /* (db, view) */
 	migplan__map cadd;        /* (db, table, column): AddTableColumn, rename targets, SQL adds */
 	migplan__map tadds;       /* (db, table): AddTableColumn operations */
+	migplan__map iadd;        /* (db, table, index): AddTableIndex operations */
 } planindex;
 
 typedef struct ctx {
@@ -325,6 +326,9 @@ static void prepass(ctx *c)
 			break;
 		case MIGPLAN_OP_RENAME_TABLE_COLUMN:
 			index_op(c, &c->ix.cadd, db, name, migplan_op_new_column_name(op), i);
+			break;
+		case MIGPLAN_OP_ADD_TABLE_INDEX:
+			index_op(c, &c->ix.iadd, db, name, migplan_op_object_name(op), i);
 			break;
 		case MIGPLAN_OP_CREATE_MATERIALIZED_VIEW:
 		case MIGPLAN_OP_CREATE_VIEW:
@@ -1197,8 +1201,10 @@ static void do_index(ctx *c, const migplan_op *op, size_t i)
 		         "DropTableIndex `%s`: %s has no such index at this step, so DROP INDEX fails", name,
 		         qname(c, t->database, t->name));
 	} else {
+		/* an index dropped and added again is rebuilt by the plan (around a column change) */
 		const migplan_index *li = local_index(c, t, name);
 		if (li && p->index && indexes_equal(p->index, li) &&
+		    migplan__oplist_next(lookup(c, &c->ix.iadd, t->database, t->name, name), i) < 0 &&
 		    migplan__oplist_next(lookup(c, &c->ix.tcreate, t->database, t->name, NULL), i) < 0) {
 			f = emit(c, MIGPLAN__R_UNREQUESTED, (long)i, migplan_op_node(op),
 			         "DropTableIndex `%s` of %s is not called for: the code has the same index", name,
@@ -1970,7 +1976,7 @@ static void ctx_free(ctx *c)
 	free(c->sql);
 	free(c->paired);
 	migplan__map *maps[] = {&c->ix.tcreate, &c->ix.tcreate_src, &c->ix.tdrop, &c->ix.vcreate,
-	                        &c->ix.vdrop, &c->ix.cadd, &c->ix.tadds};
+	                        &c->ix.vdrop, &c->ix.cadd, &c->ix.tadds, &c->ix.iadd};
 	for (size_t k = 0; k < sizeof(maps) / sizeof(maps[0]); k++)
 		migplan__map_free(maps[k]);
 	migplan__sim_free(&c->sim);
