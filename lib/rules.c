@@ -149,9 +149,10 @@ static const migplan__rule registry[MIGPLAN__R_COUNT] = {
 		"a column type ClickHouse refuses to create: the plan stops halfway",
 		"ClickHouse rejects some type nestings. Moose renders an optional LowCardinality string "
 		"as Nullable(LowCardinality(String)), which ClickHouse refuses (the valid form is "
-		"LowCardinality(Nullable(String))); Nullable cannot wrap Array, Map, Tuple, JSON or "
-		"another wrapper, and LowCardinality only wraps strings, numbers and dates. The CREATE or "
-		"ALTER fails, and every operation before it has already run.\n"
+		"LowCardinality(Nullable(String))); Nullable cannot wrap Array, Map, Tuple or another "
+		"wrapper; LowCardinality of a number, a date or an IP address is refused unless the "
+		"allow_suspicious_low_cardinality_types setting is on. The CREATE or ALTER fails, and "
+		"every operation before it has already run.\n"
 		"Safe alternative: make the column required (with a DEFAULT) instead of optional, drop the "
 		"LowCardinality annotation, or write the column in a RawSql with the valid spelling "
 		"(e.g. ALTER TABLE t ADD COLUMN c LowCardinality(Nullable(String)))."},

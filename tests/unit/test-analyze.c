@@ -448,6 +448,17 @@ static void test_type_refused(void)
 	HAS(&t, "type-refused-by-clickhouse@1:users.attrs");
 	ok(migplan_finding_blocker(find(&t, "type-refused-by-clickhouse@0:users.tag")), "a refused type is a blocker");
 	tcase_free(&t);
+	/* calibrated on the engine: LowCardinality(Date) is refused, (UUID) and Nullable(JSON) are not */
+	run(&t, "- AddTableColumn: {table: users, column: {name: d, data_type: Date, required: true, "
+	        "annotations: [[LowCardinality, true]]}}\n"
+	        "- AddTableColumn: {table: users, column: {name: u, data_type: UUID, required: true, "
+	        "annotations: [[LowCardinality, true]]}}\n"
+	        "- AddTableColumn: {table: users, column: {name: j, data_type: {skip_paths: [], skip_regexps: [], "
+	        "typed_paths: []}, required: false}}\n", REMOTE, NULL);
+	HAS(&t, "type-refused-by-clickhouse@0:users.d");
+	HASNT(&t, "type-refused-by-clickhouse@1:users.u");
+	HASNT(&t, "type-refused-by-clickhouse@2:users.j");
+	tcase_free(&t);
 	run(&t, "- AddTableColumn: {table: users, column: {name: tag, data_type: String, required: true, "
 	        "annotations: [[LowCardinality, true]]}}\n"
 	        "- AddTableColumn: {table: users, column: {name: tags, data_type: {elementType: String, elementNullable: true}, "
