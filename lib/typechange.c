@@ -478,8 +478,8 @@ static void decimal_to_other(finding *f, const migplan_chtype *a, const migplan_
 		if (s2 < s) {
 			scale_example(ex, sizeof(ex), s, s2);
 			bad(f, MIGPLAN_CAUSE_SCALE_LOSS, 0, where, ex,
-			    "%s to %s keeps %u fraction digits instead of %u: the rest is cut off", ta, tb,
-			    s2, s);
+			    "%s to %s keeps %u fraction digit%s instead of %u: the rest is cut off", ta, tb,
+			    s2, s2 == 1 ? "" : "s", s);
 		} else if (p - s + s2 > room) {
 			decimal_max(ex, sizeof(ex), p, s);
 			text(ex + strlen(ex), sizeof(ex) - strlen(ex), " does not fit %s: %s", tb,
