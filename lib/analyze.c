@@ -542,10 +542,12 @@ static void check_life_cycle(ctx *c, const migplan_op *op, migplan_life_cycle lc
 
 /* ---------------------------------------------------------------- column types */
 
-/* Why ClickHouse refuses @p t, or NULL. Calibrated on the engine (chDB 26.7, recorded in
- * tests/data/typechange/observed.tsv): Nullable refuses to wrap LowCardinality, Array, Map and
- * Tuple (and accepts JSON); LowCardinality of a number, a date or an IP address is refused
- * unless allow_suspicious_low_cardinality_types is set (UUID and FixedString are accepted). */
+/* Why ClickHouse refuses @p t, or NULL. Checked on the engine (chDB 26.7; see also
+ * tests/data/typechange/observed.tsv): Nullable refuses to wrap LowCardinality, Array, Map,
+ * Tuple (and geo types), Variant, Dynamic and AggregateFunction, and accepts JSON and
+ * SimpleAggregateFunction; LowCardinality refuses Decimal and Enum, and refuses a number, a
+ * date or an IP address unless allow_suspicious_low_cardinality_types is set (String,
+ * FixedString and UUID are accepted). */
 static const char *refused_in_nullable(migplan_chtype_kind k)
 {
 	switch (k) {
@@ -558,6 +560,8 @@ static const char *refused_in_nullable(migplan_chtype_kind k)
 	case MIGPLAN_CHTYPE_NULLABLE: return "Nullable cannot wrap Nullable";
 	case MIGPLAN_CHTYPE_GEO: return "Nullable cannot wrap a geo type (a Tuple or an Array)";
 	case MIGPLAN_CHTYPE_AGGREGATE_FUNCTION: return "Nullable cannot wrap AggregateFunction";
+	case MIGPLAN_CHTYPE_VARIANT: return "Nullable cannot wrap Variant";
+	case MIGPLAN_CHTYPE_DYNAMIC: return "Nullable cannot wrap Dynamic";
 	default: return NULL;
 	}
 }
@@ -572,10 +576,12 @@ static const char *refused_in_low_cardinality(migplan_chtype_kind k)
 	case MIGPLAN_CHTYPE_JSON:
 	case MIGPLAN_CHTYPE_GEO:
 	case MIGPLAN_CHTYPE_LOW_CARDINALITY:
-		return "LowCardinality only wraps strings, numbers, dates and a few fixed-size types";
+	case MIGPLAN_CHTYPE_DECIMAL:
+	case MIGPLAN_CHTYPE_ENUM8:
+	case MIGPLAN_CHTYPE_ENUM16:
+		return "LowCardinality only wraps strings, numbers, dates, UUID and IP addresses";
 	case MIGPLAN_CHTYPE_INT:
 	case MIGPLAN_CHTYPE_FLOAT:
-	case MIGPLAN_CHTYPE_DECIMAL:
 	case MIGPLAN_CHTYPE_BOOL:
 	case MIGPLAN_CHTYPE_DATE:
 	case MIGPLAN_CHTYPE_DATE32:
@@ -1087,12 +1093,15 @@ static void do_modify_column(ctx *c, const migplan_op *op, size_t i)
 		report_column_change(c, op, i, t, tc, refused);
 	const char *from = migplan_type_change_from(tc), *to = migplan_type_change_to(tc);
 	int type_changed = !tc || !same_text(from, to);
+	/* ClickHouse refuses a type change of a key column unless it keeps the stored bytes, and
+	 * any type change of a projection's column; skip indexes and TTLs follow the change */
 	const char *object;
 	unsigned uses = type_changed ? migplan__sim_key_uses(&c->sim, t, name, &object) : 0;
-	int key_refused = (uses & MIGPLAN__KEY_SORTING) ? migplan_type_change_key_refused(tc)
-	                                                : !migplan_type_change_in_place(tc);
-	if (uses && key_refused)
-		report_key_column(c, op, i, t, name, uses, object, "ModifyTableColumn changes the type of", 1);
+	unsigned refusing = uses & MIGPLAN__KEY_PROJECTION;
+	if ((uses & MIGPLAN__KEY_SORTING) && migplan_type_change_key_refused(tc))
+		refusing |= uses & MIGPLAN__KEY_SORTING;
+	if (refusing)
+		report_key_column(c, op, i, t, name, refusing, object, "ModifyTableColumn changes the type of", 1);
 	if (destructive && !values_survive(migplan_type_change_cause(tc)))
 		report_views(c, op, t, name, MIGPLAN__R_VIEW_BROKEN,
 		             fmt(c, "this operation changes destructively (%s)",
@@ -1128,8 +1137,10 @@ static void do_rename_column(ctx *c, const migplan_op *op, size_t i)
 		set_column(c, f, to);
 		return;
 	}
+	/* a key or projection column cannot be renamed; skip indexes and TTLs follow the rename */
 	const char *object;
-	unsigned uses = migplan__sim_key_uses(&c->sim, t, from, &object);
+	unsigned uses = migplan__sim_key_uses(&c->sim, t, from, &object) &
+	                (MIGPLAN__KEY_SORTING | MIGPLAN__KEY_PROJECTION);
 	if (uses)
 		report_key_column(c, op, i, t, from, uses, object, "RenameTableColumn renames", 1);
 	report_views(c, op, t, from, MIGPLAN__R_VIEW_BROKEN, fmt(c, "this operation renames to `%s`", to));

@@ -136,23 +136,26 @@ static const migplan__rule registry[MIGPLAN__R_COUNT] = {
 		"or use expand/contract: add a new column, back-fill, swap, drop later."},
 	[MIGPLAN__R_KEY_COLUMN] = {"key-column-change", E, 1,
 		"a column used by a table key, TTL, skip index or projection is changed, renamed or dropped",
-		"ClickHouse refuses to drop or rename a column used by ORDER BY, PRIMARY KEY, PARTITION BY "
-		"or SAMPLE BY, and refuses most type changes on them (only changes that keep the stored "
-		"bytes, like adding Enum members, are accepted). Columns used by a TTL, a skip index or a "
-		"projection cannot be dropped while those depend on them, and a type change rebuilds them. "
-		"Moose emits the ALTER anyway, so the plan stops halfway at this operation.\n"
+		"ClickHouse refuses to drop a column that ORDER BY, PRIMARY KEY, PARTITION BY, SAMPLE BY, "
+		"the table TTL, a skip index or a projection uses; refuses to rename a key or projection "
+		"column; and refuses type changes of key columns (except the few that keep the stored "
+		"bytes, such as adding Enum members) and of projection columns. (Checked on ClickHouse "
+		"26.7: skip-index and TTL columns may change type or be renamed.) Moose emits the ALTER "
+		"anyway, so the plan stops halfway at this operation.\n"
 		"Safe alternative: rebuild the table. Create the new definition under a temporary name, "
 		"copy the rows with INSERT INTO new SELECT ... (CAST the changed column), swap with "
-		"EXCHANGE TABLES, then drop the old one. For an index or projection, drop it first, change "
-		"the column, then add and MATERIALIZE it again."},
+		"EXCHANGE TABLES, then drop the old one. For a skip index, TTL or projection, remove it "
+		"first (DropTableIndex, ModifyTableTtl, DropTableProjection), change the column, then add "
+		"it again and MATERIALIZE it."},
 	[MIGPLAN__R_TYPE_REFUSED] = {"type-refused-by-clickhouse", E, 1,
 		"a column type ClickHouse refuses to create: the plan stops halfway",
 		"ClickHouse rejects some type nestings. Moose renders an optional LowCardinality string "
 		"as Nullable(LowCardinality(String)), which ClickHouse refuses (the valid form is "
-		"LowCardinality(Nullable(String))); Nullable cannot wrap Array, Map, Tuple or another "
-		"wrapper; LowCardinality of a number, a date or an IP address is refused unless the "
-		"allow_suspicious_low_cardinality_types setting is on. The CREATE or ALTER fails, and "
-		"every operation before it has already run.\n"
+		"LowCardinality(Nullable(String))); Nullable cannot wrap Array, Map, Tuple, Variant, "
+		"Dynamic, AggregateFunction or another wrapper; LowCardinality cannot wrap Decimal or "
+		"Enum, and wraps a number, a date or an IP address only with the "
+		"allow_suspicious_low_cardinality_types setting. The CREATE or ALTER fails, and every "
+		"operation before it has already run.\n"
 		"Safe alternative: make the column required (with a DEFAULT) instead of optional, drop the "
 		"LowCardinality annotation, or write the column in a RawSql with the valid spelling "
 		"(e.g. ALTER TABLE t ADD COLUMN c LowCardinality(Nullable(String)))."},

@@ -430,6 +430,30 @@ static void test_key_columns(void)
 	        MODIFY("users", COL("age", "Int32"), COL("age", "Int64")), REMOTE, NULL);
 	NO_RULE(&t, "key-column-change");
 	tcase_free(&t);
+	/* as ClickHouse 26.7 does: a skip-index column may change type or be renamed, a key column
+	 * may gain Enum members */
+	run(&t, MODIFY("events", COL("amount", "Float32"), COL("amount", "Float64"))
+	        "- RenameTableColumn: {table: events, before_column_name: amount, after_column_name: amt}\n",
+	    SNAP_WITH(ENTRY("events", TBLX("events", "events", "\"kind\"", ENUM_AB("kind") ", " COL("amount", "Float32"),
+	                                     ", \"indexes\": [{\"name\": \"idx_amount\", \"expression\": \"amount\", "
+	                                     "\"type\": \"minmax\", \"arguments\": [], \"granularity\": 1}]")), "", ""),
+	    NULL);
+	NO_RULE(&t, "key-column-change");
+	tcase_free(&t);
+	run(&t, MODIFY("events", ENUM_AB("kind"), ENUM_ABC("kind")),
+	    SNAP_WITH(ENTRY("events", TBL("events", "\"kind\"", ENUM_AB("kind"))), "", ""), NULL);
+	NO_RULE(&t, "key-column-change");
+	tcase_free(&t);
+	/* a projection's column refuses every type change and a rename */
+	const char *proj = SNAP_WITH(ENTRY("p", TBLX("p", "p", "\"k\"", COL("k", "String") ", " COL("y", "Int32"),
+	                                            ", \"projections\": [{\"name\": \"by_y\", \"body\": \"SELECT y, count() GROUP BY y\"}]")), "", "");
+	run(&t, MODIFY("p", COL("y", "Int32"), COL("y", "Int64"))
+	        "- RenameTableColumn: {table: p, before_column_name: y, after_column_name: y2}\n", proj, NULL);
+	HAS(&t, "key-column-change@0:p.y");
+	HAS(&t, "key-column-change@1:p.y");
+	ok(find(&t, "key-column-change@0:p.y") && strstr(migplan_finding_message(find(&t, "key-column-change@0:p.y")), "projection `by_y`"),
+	   "the projection is named");
+	tcase_free(&t);
 	/* after the index is dropped the column is free */
 	run(&t, "- DropTableIndex: {table: events, index_name: idx_amount}\n"
 	        "- DropTableColumn: {table: events, column_name: amount}\n", REMOTE, NULL);
@@ -458,6 +482,12 @@ static void test_type_refused(void)
 	HAS(&t, "type-refused-by-clickhouse@0:users.d");
 	HASNT(&t, "type-refused-by-clickhouse@1:users.u");
 	HASNT(&t, "type-refused-by-clickhouse@2:users.j");
+	tcase_free(&t);
+	run(&t, "- AddTableColumn: {table: users, column: " ENUM_AB("e") "}\n"
+	        "- AddTableColumn: {table: users, column: {name: e2, required: true, annotations: [[LowCardinality, true]], "
+	        "data_type: {name: Kind, values: [{name: A, value: {String: a}}]}}}\n", REMOTE, NULL);
+	HASNT(&t, "type-refused-by-clickhouse@0:users.e");
+	HAS(&t, "type-refused-by-clickhouse@1:users.e2");
 	tcase_free(&t);
 	run(&t, "- AddTableColumn: {table: users, column: {name: tag, data_type: String, required: true, "
 	        "annotations: [[LowCardinality, true]]}}\n"
