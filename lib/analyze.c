@@ -505,6 +505,10 @@ static void report_views(ctx *c, const migplan_op *op, migplan__simtable *t, con
 		set_table(c, f, t->database, t->name);
 		set_column(c, f, col);
 		set_view(c, f, v->name);
+		/* ClickHouse refuses to drop a column a materialized view reads: the plan stops */
+		if (migplan_op_kind_of(op) == MIGPLAN_OP_DROP_TABLE_COLUMN &&
+		    v->kind == MIGPLAN_VIEW_MATERIALIZED && !migplan__sim_view_writes(v, t))
+			set_blocker(f, 1);
 		add_related(c, f, v->origin, v->from_remote ? "the view in remote_state.json"
 		                                            : "the view is created here");
 	}

@@ -218,14 +218,18 @@ static const migplan__rule registry[MIGPLAN__R_COUNT] = {
 		"Regenerate the plan against the target deployment, or drop the object first on purpose."},
 	[MIGPLAN__R_VIEW_BROKEN] = {"view-broken-by-change", E, 0,
 		"a view reads or writes a table or column the plan drops, renames or changes destructively",
-		"A materialized view runs its SELECT on every insert into its sources and writes to its "
-		"target; a view runs its SELECT on every read. Moose never drops or recreates a view "
-		"because its tables change, so after this operation the view refers to a column or table "
-		"that is gone or different: inserts into the source fail (materialized views) or reads "
-		"fail (views), and a dropped and recreated source detaches the pipeline.\n"
-		"Safe alternative: drop the view before the change and create it again after it, with a "
-		"SELECT that matches the new schema (and back-fill its target for the gap), or keep the "
-		"old column until the view no longer needs it."},
+		"A materialized view runs its SELECT on every insert into its source and writes the result "
+		"to its target; a view runs its SELECT on every read. Moose never drops or recreates a view "
+		"because its tables change. What ClickHouse (26.7) then does: it refuses to drop a column "
+		"that a materialized view reads, so the plan stops there; it accepts a rename or a type "
+		"change, after which every insert into the source fails (\"while pushing to view\") or the "
+		"view's output changes; a dropped target makes every insert into the source fail; and a "
+		"source that is dropped and created again keeps feeding the view by name, while the target "
+		"keeps what the destroyed rows produced (a back-fill of the new table counts them again). "
+		"A plain view fails on its next read.\n"
+		"Safe alternative: drop the view before the change and create it again after it with a "
+		"SELECT that matches the new schema, back-filling its target for the gap; or keep the old "
+		"column (or table) until a later release, when the view no longer needs it."},
 	[MIGPLAN__R_VIEW_ALTERED] = {"view-reads-altered-column", W, 0,
 		"a view reads or writes a column whose type changes",
 		"The change keeps the column's values, but the view's SELECT is not recreated: its output "
