@@ -17,6 +17,8 @@
 #include "migplan/chtype.h"
 #include "migplan/snapshot.h"
 #include "migplan/plan.h"
+#include "migplan/classify.h"
+#include "migplan/ddl.h"
 #include "migplan/schema.h"
 #include "migplan/typechange.h"
 
