@@ -1635,10 +1635,15 @@ static void check_sql_item(ctx *c, const migplan_op *op, size_t i, size_t k, con
 		         "RawSql sql[%zu] holds %zu statements; ClickHouse runs one per query", k, sql->statement_count);
 	}
 	if (sql->unbounded_count) {
-		f = emit(c, MIGPLAN__R_RAWSQL_UNBOUNDED, (long)i, node, "RawSql sql[%zu]: %s touches every row",
-		         k, sql->unbounded_what ? sql->unbounded_what : "a mutation");
+		/* ClickHouse's grammar requires the WHERE of a mutation: without one the statement fails */
+		f = emit(c, MIGPLAN__R_RAWSQL_UNBOUNDED, (long)i, node, "RawSql sql[%zu]: %s %s", k,
+		         sql->unbounded_what ? sql->unbounded_what : "a mutation",
+		         sql->missing_where_count ? "is a syntax error (ClickHouse requires the WHERE), and means every row"
+		                                  : "touches every row");
 		if (sql->write_count)
 			set_table(c, f, sql->writes[0].database, sql->writes[0].name);
+		if (sql->missing_where_count)
+			set_blocker(f, 1);
 	}
 	migplan__simtable *tables[16];
 	size_t n = 0, nw;

@@ -270,10 +270,10 @@ static const migplan__rule registry[MIGPLAN__R_COUNT] = {
 		"Say what the SQL does and why, e.g. \"Backfill status_v2 from status\"."},
 	[MIGPLAN__R_RAWSQL_UNBOUNDED] = {"raw-sql-unbounded-mutation", W, 0,
 		"RawSql rewrites or empties a whole table",
-		"ALTER TABLE ... UPDATE/DELETE without a selective WHERE (or WHERE 1), DELETE FROM "
-		"without WHERE, and TRUNCATE touch every row: the mutation rewrites every part of the "
-		"table, which takes long and competes with inserts on a large table, and a mistake "
-		"cannot be undone.\n"
+		"ALTER TABLE ... UPDATE/DELETE with a WHERE that is always true (WHERE 1), and TRUNCATE, "
+		"touch every row: the mutation rewrites every part of the table, which takes long and "
+		"competes with inserts on a large table, and a mistake cannot be undone. Without any "
+		"WHERE, ClickHouse refuses the mutation as a syntax error and the plan stops there.\n"
 		"Bound the statement with a WHERE that selects only the rows to change (e.g. WHERE "
 		"new_col IS NULL), run it per partition (IN PARTITION), and check the count first."},
 	[MIGPLAN__R_SCHEMA_GAP] = {"plan-misses-code-schema", E, 0,

@@ -528,6 +528,7 @@ static void check_mutation(scanner *sc, size_t i, size_t end, const char *what,
 			return;
 		}
 	}
+	sc->info->missing_where_count++;
 	note_unbounded(sc, what, table, 0, 0);
 }
 

@@ -77,6 +77,7 @@ typedef struct migplan__sqlinfo {
 	size_t ddl_count;
 	size_t mutation_count;         /* ALTER UPDATE/DELETE commands, DELETE FROM, UPDATE, TRUNCATE */
 	size_t unbounded_count;        /* of those: no WHERE, a WHERE that is always true, TRUNCATE */
+	size_t missing_where_count;    /* of those: no WHERE at all (a syntax error in ClickHouse) */
 	const char *unbounded_what;    /* the first unbounded one, e.g. "ALTER TABLE events DELETE WHERE 1" */
 	int backfill;                  /* INSERT ... SELECT, ALTER UPDATE/DELETE, UPDATE, DELETE FROM */
 	/* internal growth state */

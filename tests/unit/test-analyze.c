@@ -641,7 +641,8 @@ static void test_raw_sql(void)
 	        "- RawSql: {description: '', sql: ['SELECT 1']}\n"
 	        "- RawSql: {description: x, sql: ['ALTER TABLE users DELETE WHERE 1']}\n"
 	        "- RawSql: {description: x, sql: ['TRUNCATE TABLE users']}\n"
-	        "- RawSql: {description: x, sql: ['INSERT INTO nowhere SELECT 1']}\n", REMOTE, NULL);
+	        "- RawSql: {description: x, sql: ['INSERT INTO nowhere SELECT 1']}\n"
+	        "- RawSql: {description: x, sql: ['ALTER TABLE users UPDATE age = 0']}\n", REMOTE, NULL);
 	HAS(&t, "raw-sql-malformed@0:");
 	HAS(&t, "raw-sql-malformed@1:");
 	ok(!migplan_finding_blocker(find(&t, "raw-sql-malformed@1:")), "an empty item is skipped, not a failure");
@@ -650,6 +651,9 @@ static void test_raw_sql(void)
 	HAS(&t, "raw-sql-unbounded-mutation@4:users");
 	HAS(&t, "raw-sql-unbounded-mutation@5:users");
 	HAS(&t, "missing-object@6:nowhere");
+	ok(!migplan_finding_blocker(find(&t, "raw-sql-unbounded-mutation@4:users")) &&
+	   migplan_finding_blocker(find(&t, "raw-sql-unbounded-mutation@7:users")),
+	   "WHERE 1 is a warning; no WHERE at all is a syntax error, a blocker");
 	tcase_free(&t);
 	run(&t, "- RawSql: {description: x, sql: ['SELECT 1;', 'ALTER TABLE users DELETE WHERE age < 0']}\n", REMOTE, NULL);
 	NO_RULE(&t, "raw-sql-malformed");

@@ -192,10 +192,11 @@ static void test_sql_mutations(void)
 	   "WHERE 1 = 1 is unbounded (%s)", in.unbounded_what ? in.unbounded_what : "");
 	migplan__sql_release(&in);
 	scan(&in, "ALTER TABLE t DELETE WHERE true");
-	is_int(in.unbounded_count, 1, "WHERE true is unbounded");
+	ok(in.unbounded_count == 1 && in.missing_where_count == 0, "WHERE true is unbounded but has a WHERE");
 	migplan__sql_release(&in);
 	scan(&in, "DELETE FROM t");
-	ok(in.unbounded_count == 1 && in.read_count == 0 && has_name(in.writes, in.write_count, NULL, "t"),
+	ok(in.unbounded_count == 1 && in.missing_where_count == 1 && in.read_count == 0 &&
+	   has_name(in.writes, in.write_count, NULL, "t"),
 	   "DELETE FROM without WHERE is unbounded and writes, not reads");
 	migplan__sql_release(&in);
 	scan(&in, "DELETE FROM t WHERE id = 3");
