@@ -21,5 +21,6 @@
 #include "migplan/ddl.h"
 #include "migplan/schema.h"
 #include "migplan/typechange.h"
+#include "migplan/rewrite.h"
 
 #endif
