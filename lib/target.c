@@ -185,7 +185,6 @@ migplan_status migplan__target_choose_doc(migplan__target *t, const migplan__doc
 		                           "a deployments list must be an array or {\"deployments\": [...]}");
 	const migplan_node *best = NULL, *tie = NULL;
 	instant best_at = {0, 0};
-	size_t candidates = 0;
 	for (size_t i = 0; i < migplan_node_count(list); i++) {
 		const migplan_node *e = migplan_node_at(list, i);
 		migplan_status st = check_entry(e);
@@ -194,7 +193,6 @@ migplan_status migplan__target_choose_doc(migplan__target *t, const migplan__doc
 		const char *b = str_field(e, "branch"), *status = str_field(e, "status");
 		if (!b || strcmp(b, branch) != 0 || !status || strcasecmp(status, "Deployed") != 0)
 			continue;
-		candidates++;
 		instant at;
 		const char *when = entry_time(e);
 		if (!parse_rfc3339(when, &at)) {
@@ -222,7 +220,6 @@ migplan_status migplan__target_choose_doc(migplan__target *t, const migplan__doc
 		return set_problem(t, dup_printf("deployments `%s` and `%s` of branch `%s` are both the latest (%s); which one is the target is ambiguous",
 		                                 entry_id(best), entry_id(tie), branch, entry_time(best)));
 	}
-	(void)candidates;
 	t->chosen = best;
 	t->id = entry_id(best);
 	t->moose_version = str_field(best, "moose_version");
