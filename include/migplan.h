@@ -19,6 +19,7 @@
 #include "migplan/plan.h"
 #include "migplan/classify.h"
 #include "migplan/ddl.h"
+#include "migplan/analyze.h"
 #include "migplan/schema.h"
 #include "migplan/typechange.h"
 #include "migplan/rewrite.h"
