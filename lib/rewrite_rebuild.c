@@ -323,6 +323,15 @@ static void describe_notes(migplan__sb *d, const copy_notes *n)
 		                   "makes the copy fail before anything is dropped.", n->required.ptr);
 }
 
+/* What a reviewer of plan.yaml must see in the RawSql itself: the values that do not make it. */
+static void describe_losses(migplan__sb *d, const copy_notes *n)
+{
+	if (n->dropped.len)
+		migplan__sb_printf(d, ". Not carried over: %s", n->dropped.ptr);
+	if (n->required.len)
+		migplan__sb_printf(d, ". A NULL in %s stops the copy", n->required.ptr);
+}
+
 /* The materialized views and views of the remote snapshot that read db.table. */
 static void describe_readers(migplan__rw_build *b, migplan__sb *d, const char *db,
                              const char *table)
@@ -426,7 +435,9 @@ static int swap_sequence(migplan__rw_build *b, const copy_spec *spec, const char
 	migplan__sb_puts(&d, " (the new definition), then swap the two tables with EXCHANGE TABLES "
 	                     "so that every view reading ");
 	migplan__sb_ident(&d, table);
-	migplan__sb_printf(&d, " keeps working (libmigplan %s)", b->id);
+	migplan__sb_puts(&d, " keeps working");
+	describe_losses(&d, notes);
+	migplan__sb_printf(&d, " (libmigplan %s)", b->id);
 	char *desc = NULL;
 	int ok = copy && swap && finish_sb(b, &d, &desc) &&
 	         insert_copy_sql(b, copy, desc, swap, anchor) &&
@@ -501,6 +512,7 @@ static int rebuild_version(migplan__rw_build *b, const migplan_table *old, size_
 	migplan__sb_ident(&desc, spec.from);
 	migplan__sb_puts(&desc, " into its new version ");
 	migplan__sb_ident(&desc, spec.into);
+	describe_losses(&desc, &notes);
 	migplan__sb_printf(&desc, " (libmigplan %s)", b->id);
 	char *text = NULL;
 	int ok = copy && finish_sb(b, &desc, &text) && *copy &&

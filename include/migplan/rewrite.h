@@ -19,6 +19,11 @@
  *   materialized views' dependency to the renamed old table). The temporary table, which now
  *   holds the old definition and rows, is dropped last. For a version bump (events_1_0 ->
  *   events_1_1) the rows are copied into the new version and the old version is dropped last.
+ *   Old columns the new definition does not have are named in the descriptions; a nullable
+ *   column that becomes required makes the copy fail on its first NULL, before anything is
+ *   dropped. With a cluster, EXCHANGE TABLES and the DropTable run ON CLUSTER; ClickHouse has
+ *   no ON CLUSTER form of INSERT, so the copy runs where Moose is connected. Rows written to
+ *   the table between the copy and the swap are not copied: pause writers during the plan.
  * - `rename-column:<db>.<table>.<old>.<new>` replaces a DropTableColumn + AddTableColumn pair
  *   by one RenameTableColumn (followed by a ModifyTableColumn when the added column differs
  *   from the dropped one in more than its name).
