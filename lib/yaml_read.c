@@ -130,8 +130,11 @@ static size_t byte_of_index(reader *r, size_t index)
 	return r->bom + i;
 }
 
+static yaml_mark_t end_mark(reader *r, yaml_mark_t m);
+
 static void set_pos(reader *r, migplan_node *n, yaml_mark_t m)
 {
+	m = end_mark(r, m);
 	n->line = (uint32_t)(m.line + 1);
 	n->column = (uint32_t)(m.column + 1);
 	n->offset = (uint32_t)byte_of_index(r, m.index);
@@ -139,6 +142,7 @@ static void set_pos(reader *r, migplan_node *n, yaml_mark_t m)
 
 static migplan_status error_mark(reader *r, migplan_status code, yaml_mark_t m, const char *msg)
 {
+	m = end_mark(r, m);
 	return migplan__error_at(code, r->path, (uint32_t)(m.line + 1), (uint32_t)(m.column + 1),
 	                         byte_of_index(r, m.index), "%s", msg);
 }
@@ -206,6 +210,26 @@ static void line_col_of_byte(const reader *r, size_t *off, uint32_t *line, uint3
 	*col = c;
 }
 
+/* At the end of input whose last line has no line break, libyaml moves its mark to the start
+ * of a line that does not exist (an empty document `---`, an unclosed `{`): give the end of
+ * the last line instead, where the byte offset is. */
+static yaml_mark_t end_mark(reader *r, yaml_mark_t m)
+{
+	if (m.column != 0 || !r->len || r->buf[r->len - 1] == '\n' || r->buf[r->len - 1] == '\r')
+		return m;
+	/* only the end itself: the walk below is linear in the input */
+	if (byte_of_index(r, m.index) != r->bom + r->len)
+		return m;
+	size_t end = r->len;
+	uint32_t line, col;
+	line_col_of_byte(r, &end, &line, &col);
+	if (m.line + 1 <= line)
+		return m; /* a real line start, not past the last line */
+	m.line = line - 1;
+	m.column = col - 1;
+	return m;
+}
+
 static migplan_status libyaml_error(reader *r, const yaml_parser_t *p)
 {
 	if (p->error == YAML_MEMORY_ERROR)
@@ -221,7 +245,7 @@ static migplan_status libyaml_error(reader *r, const yaml_parser_t *p)
 		return migplan__error_at(MIGPLAN_EPARSE, r->path, line, col, r->bom + off, "%s",
 		                         problem);
 	}
-	yaml_mark_t m = p->problem_mark;
+	yaml_mark_t m = end_mark(r, p->problem_mark);
 	size_t off = byte_of_index(r, m.index);
 	if (p->context)
 		return migplan__error_at(MIGPLAN_EPARSE, r->path, (uint32_t)(m.line + 1),
