@@ -2230,6 +2230,11 @@ migplan_status migplan_chtype_parse(migplan_chtype **out, const char *text, size
 	if (!text)
 		return migplan__error(MIGPLAN_EINVAL, "migplan_chtype_parse: text is NULL");
 	parser p = {text, len, 0, 0};
+	/* a raw NUL would end the C strings that unmodelled types are kept and rendered as
+	 * (ClickHouse's lexer refuses it too); an escaped '\0' in a quoted name is fine */
+	const char *nul = memchr(text, '\0', len);
+	if (nul)
+		return fail_at(&p, (size_t)(nul - text), "NUL byte in a type");
 	migplan_chtype *t;
 	migplan_status st = parse_type(&p, &t);
 	if (st)
