@@ -254,11 +254,13 @@ static void build_release(migplan__rw_build *b)
 /* Builds the edit named @p id (already copied into the arena). 1: built, 0: not possible,
  * -1: failure. */
 static int build_edit(migplan__rewrite *rw, const migplan_plan *plan, const char *id,
-                      const char *rule, migplan_edit *out, migplan_status *st)
+                      const char *rule, migplan__rw_scans **scans, migplan_edit *out,
+                      migplan_status *st)
 {
 	migplan__rw_build b;
 	memset(&b, 0, sizeof(b));
 	b.plan = plan;
+	b.scans = scans;
 	b.arena = &rw->arena;
 	b.default_db = migplan_plan_default_database(plan);
 	b.id = id;
@@ -342,20 +344,25 @@ static migplan_status propose(migplan__rewrite *rw, const migplan_plan *plan,
 	rw->edits = migplan__arena_zalloc(&rw->arena, (n ? n : 1) * sizeof(migplan_edit));
 	if (!rw->source_ids || !rw->edits)
 		return migplan__error_oom();
-	for (size_t i = 0; i < n; i++) {
+	migplan__rw_scans *scans = NULL;
+	migplan_status result = MIGPLAN_OK;
+	for (size_t i = 0; i < n && !result; i++) {
 		const char *id = migplan__arena_strdup(&rw->arena, ids[i].id);
 		const char *rule = ids[i].rule ? migplan__arena_strdup(&rw->arena, ids[i].rule) : NULL;
-		if (!id || (ids[i].rule && !rule))
-			return migplan__error_oom();
+		if (!id || (ids[i].rule && !rule)) {
+			result = migplan__error_oom();
+			break;
+		}
 		rw->source_ids[rw->source_count++] = id;
 		migplan_status st = MIGPLAN_OK;
-		int r = build_edit(rw, plan, id, rule, &rw->edits[rw->edit_count], &st);
+		int r = build_edit(rw, plan, id, rule, &scans, &rw->edits[rw->edit_count], &st);
 		if (r < 0)
-			return st ? st : migplan__error_oom();
-		if (r > 0)
+			result = st ? st : migplan__error_oom();
+		else if (r > 0)
 			rw->edit_count++;
 	}
-	return MIGPLAN_OK;
+	migplan__rw_scans_free(scans);
+	return result;
 }
 
 migplan_status migplan_plan_propose_edits(migplan_plan *plan)

@@ -63,8 +63,14 @@ typedef struct migplan__rw_idx {
 	size_t count, cap;
 } migplan__rw_idx;
 
+/* Scans of RawSql statements per operation, made once per proposal (lib/rewrite_reorder.c):
+ * every reorder edit asks every operation what it does to the objects it uses. */
+typedef struct migplan__rw_scans migplan__rw_scans;
+void migplan__rw_scans_free(migplan__rw_scans *s);
+
 typedef struct migplan__rw_build {
 	const migplan_plan *plan;
+	migplan__rw_scans **scans;  /* the proposal's cache, made on first use */
 	migplan__arena *arena;      /* the rewrite's arena */
 	const char *default_db;
 	migplan__edit parsed;       /* the id, parsed */

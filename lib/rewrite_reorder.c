@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "simulate.h"
 #include "sqlscan.h"
 
 #define NONE SIZE_MAX
@@ -95,19 +96,63 @@ static const migplan__sqlinfo *scan(objset *s, const char *text)
 
 /* ---------------------------------------------------------------- what an operation does */
 
-/* The scans of one RawSql's statements, made once per edit: an operation's effect on every
- * object it uses is asked of every operation before it. */
+/* The scans of one RawSql's statements, made once per proposal: an operation's effect on every
+ * object an edit's operation uses is asked of every operation before it. */
 typedef struct scans {
 	migplan__sqlinfo *info;
 	size_t count;
 	int done;
 } scans;
 
+struct migplan__rw_scans {
+	scans *per_op;
+	size_t n;
+	/* (db, table) -> the operations that create or destroy it or its columns, ascending, so
+	 * asking whether an object exists at a step reads those operations only */
+	migplan__map by_table;
+	migplan__arena arena;
+	int indexed;
+};
+
 typedef struct ctx {
 	migplan__rw_build *b;
-	scans *cache;   /* per operation */
-	int failed;     /* out of memory while scanning */
+	migplan__rw_scans *shared; /* the proposal's scans and index */
+	scans *cache;              /* shared->per_op */
+	int failed;                /* out of memory while scanning */
 } ctx;
+
+void migplan__rw_scans_free(migplan__rw_scans *s)
+{
+	if (s) {
+		migplan__map_free(&s->by_table);
+		migplan__arena_release(&s->arena);
+	}
+	for (size_t i = 0; s && i < s->n; i++) {
+		for (size_t k = 0; k < s->per_op[i].count; k++)
+			migplan__sql_release(&s->per_op[i].info[k]);
+		free(s->per_op[i].info);
+	}
+	if (s)
+		free(s->per_op);
+	free(s);
+}
+
+/* The proposal's cache, made on first use; NULL on out-of-memory. */
+static migplan__rw_scans *cache_of(migplan__rw_build *b, size_t n)
+{
+	if (!*b->scans) {
+		migplan__rw_scans *s = calloc(1, sizeof(*s));
+		if (!s || !(s->per_op = calloc(n ? n : 1, sizeof(scans)))) {
+			free(s);
+			return NULL;
+		}
+		s->n = n;
+		migplan__map_init(&s->by_table);
+		migplan__arena_init(&s->arena);
+		*b->scans = s;
+	}
+	return *b->scans;
+}
 
 static const scans *scans_of(ctx *c, size_t i, const migplan_op *op)
 {
@@ -130,15 +175,6 @@ static const scans *scans_of(ctx *c, size_t i, const migplan_op *op)
 	return sc;
 }
 
-static void scans_release(ctx *c, size_t n)
-{
-	for (size_t i = 0; c->cache && i < n; i++) {
-		for (size_t k = 0; k < c->cache[i].count; k++)
-			migplan__sql_release(&c->cache[i].info[k]);
-		free(c->cache[i].info);
-	}
-	free(c->cache);
-}
 
 static const char *db_of(const ctx *c, const char *db)
 {
@@ -317,6 +353,74 @@ static effect op_effect(ctx *c, size_t i, const obj *o)
 	}
 }
 
+/* ---------------------------------------------------------------- the index */
+
+static void index_name(ctx *c, const char *db, const char *name, size_t i)
+{
+	if (!name)
+		return;
+	migplan__rw_scans *s = c->shared;
+	const char *rdb = db_of(c, db);
+	migplan__list *l = migplan__map_get(&s->by_table, rdb, name, NULL);
+	if (!l) {
+		l = migplan__arena_zalloc(&s->arena, sizeof(*l));
+		if (!l || !migplan__map_put(&s->by_table, rdb, name, NULL, l)) {
+			c->failed = 1;
+			return;
+		}
+	}
+	if (l->count && migplan__oplist_at(l, l->count - 1) == i)
+		return; /* once per operation keeps the list ascending */
+	if (!migplan__oplist_push(&s->arena, l, i))
+		c->failed = 1;
+}
+
+/* Enters operation @p i under every table op_effect() can find it creating or destroying. */
+static void index_op(ctx *c, size_t i)
+{
+	const migplan_op *op = migplan_plan_op_at(c->b->plan, i);
+	switch (migplan_op_kind_of(op)) {
+	case MIGPLAN_OP_CREATE_TABLE:
+		index_name(c, migplan_table_database(migplan_op_table(op)),
+		           migplan_table_name(migplan_op_table(op)), i);
+		break;
+	case MIGPLAN_OP_CREATE_VIEW:
+	case MIGPLAN_OP_CREATE_MATERIALIZED_VIEW:
+	case MIGPLAN_OP_DROP_TABLE:
+	case MIGPLAN_OP_DROP_VIEW:
+	case MIGPLAN_OP_DROP_MATERIALIZED_VIEW:
+	case MIGPLAN_OP_ADD_TABLE_COLUMN:
+	case MIGPLAN_OP_DROP_TABLE_COLUMN:
+	case MIGPLAN_OP_RENAME_TABLE_COLUMN:
+		index_name(c, migplan_op_database(op), migplan_op_table_name(op), i);
+		break;
+	case MIGPLAN_OP_RAW_SQL: {
+		const scans *sc = scans_of(c, i, op);
+		for (size_t k = 0; k < sc->count; k++)
+			for (size_t d = 0; d < sc->info[k].ddl_count; d++) {
+				const migplan__sqlddl *x = &sc->info[k].ddl[d];
+				index_name(c, x->object.database, x->object.name, i);
+				index_name(c, x->other.database, x->other.name, i);
+			}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The operations that may create or destroy @p o (ascending), or NULL for none. */
+static const migplan__list *ops_on(ctx *c, const obj *o)
+{
+	migplan__rw_scans *s = c->shared;
+	if (!s->indexed) {
+		s->indexed = 1;
+		for (size_t i = 0; i < s->n; i++)
+			index_op(c, i);
+	}
+	return migplan__map_get(&s->by_table, o->db, o->name, NULL);
+}
+
 /* 1 when @p o exists before the plan (remote_state.json). */
 static int in_remote(const ctx *c, const obj *o)
 {
@@ -344,7 +448,11 @@ static int exists_at(ctx *c, const obj *o, size_t upto, size_t skip, size_t *des
 {
 	int exists = in_remote(c, o);
 	size_t last = NONE;
-	for (size_t j = 0; j < upto; j++) {
+	const migplan__list *l = ops_on(c, o);
+	for (size_t k = 0; l && k < l->count; k++) {
+		size_t j = migplan__oplist_at(l, k);
+		if (j >= upto)
+			break;
 		if (j == skip)
 			continue;
 		effect e = op_effect(c, j, o);
@@ -366,10 +474,12 @@ static int exists_at(ctx *c, const obj *o, size_t upto, size_t skip, size_t *des
 /* The first operation after @p i that creates @p o, or NONE. */
 static size_t first_creator(ctx *c, const obj *o, size_t i)
 {
-	size_t n = migplan_plan_op_count(c->b->plan);
-	for (size_t j = i + 1; j < n; j++)
-		if (op_effect(c, j, o) == CREATES)
+	const migplan__list *l = ops_on(c, o);
+	for (size_t k = 0; l && k < l->count; k++) {
+		size_t j = migplan__oplist_at(l, k);
+		if (j > i && op_effect(c, j, o) == CREATES)
 			return j;
+	}
 	return NONE;
 }
 
@@ -476,7 +586,8 @@ int migplan__rw_build_reorder(migplan__rw_build *b)
 	if (i >= migplan_plan_op_count(b->plan))
 		return 0;
 	size_t n = migplan_plan_op_count(b->plan);
-	ctx c = {b, calloc(n, sizeof(scans)), 0};
+	migplan__rw_scans *shared = cache_of(b, n);
+	ctx c = {b, shared, shared ? shared->per_op : NULL, 0};
 	objset uses;
 	memset(&uses, 0, sizeof(uses));
 	if (!c.cache)
@@ -503,6 +614,5 @@ int migplan__rw_build_reorder(migplan__rw_build *b)
 	}
 	free(brk.v);
 	objset_release(&uses);
-	scans_release(&c, n);
 	return r;
 }
