@@ -33,17 +33,31 @@ static int str_eq(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* 1 when the two columns give different DDL apart from their names. Annotations without a
- * DDL effect (stringDate) do not count. */
-static int columns_differ(const migplan_column *a, const migplan_column *b)
+/* What differs between the two columns' DDL apart from their names, as "type, comment"
+ * (appended to @p out); 0 when nothing does. Annotations without a DDL effect (stringDate)
+ * do not count. */
+static int columns_differ(const migplan_column *a, const migplan_column *b, migplan__sb *out)
 {
-	return !str_eq(migplan_column_clickhouse_type(a), migplan_column_clickhouse_type(b)) ||
-	       !str_eq(migplan_column_default(a), migplan_column_default(b)) ||
-	       !str_eq(migplan_column_materialized(a), migplan_column_materialized(b)) ||
-	       !str_eq(migplan_column_alias(a), migplan_column_alias(b)) ||
-	       !str_eq(migplan_column_codec(a), migplan_column_codec(b)) ||
-	       !str_eq(migplan_column_comment(a), migplan_column_comment(b)) ||
-	       !str_eq(migplan_column_ttl(a), migplan_column_ttl(b));
+	const struct {
+		const char *what, *x, *y;
+	} parts[] = {
+		{"type", migplan_column_clickhouse_type(a), migplan_column_clickhouse_type(b)},
+		{"DEFAULT", migplan_column_default(a), migplan_column_default(b)},
+		{"MATERIALIZED", migplan_column_materialized(a), migplan_column_materialized(b)},
+		{"ALIAS", migplan_column_alias(a), migplan_column_alias(b)},
+		{"CODEC", migplan_column_codec(a), migplan_column_codec(b)},
+		{"comment", migplan_column_comment(a), migplan_column_comment(b)},
+		{"TTL", migplan_column_ttl(a), migplan_column_ttl(b)},
+	};
+	int n = 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (str_eq(parts[i].x, parts[i].y))
+			continue;
+		if (out)
+			migplan__sb_printf(out, "%s%s", n ? ", " : "", parts[i].what);
+		n++;
+	}
+	return n > 0;
 }
 
 /* The column before @p name in @p t, NULL when it is the first (or unknown). */
@@ -102,12 +116,11 @@ static void describe(migplan__rw_build *b, size_t drop, size_t add, const migpla
 		                    "be compared with the new one: check that they match.");
 		return;
 	}
-	if (modified)
-		migplan__sb_printf(d, " The added column differs from the old one beyond its name "
-		                   "(%s -> %s), so a ModifyTableColumn follows the rename.",
-		                   migplan_column_clickhouse_type(old) ? migplan_column_clickhouse_type(old) : "?",
-		                   migplan_column_clickhouse_type(migplan_op_column(a))
-		                       ? migplan_column_clickhouse_type(migplan_op_column(a)) : "?");
+	if (modified) {
+		migplan__sb_puts(d, " The added column differs from the old one beyond its name (");
+		columns_differ(old, migplan_op_column(a), d);
+		migplan__sb_puts(d, "), so a ModifyTableColumn follows the rename.");
+	}
 	const migplan_table *t = migplan_snapshot_table_find(b->plan->remote, b->parsed.database,
 	                                                     b->parsed.table);
 	const char *was = column_before(t, b->parsed.column), *wants = migplan_op_position_after(a);
@@ -143,7 +156,7 @@ int migplan__rw_build_rename(migplan__rw_build *b)
 	const migplan_table *t = migplan_snapshot_table_find(b->plan->remote, b->parsed.database,
 	                                                     b->parsed.table);
 	const migplan_column *old = migplan_table_column_find(t, b->parsed.column);
-	int modified = old && migplan_op_column(a) && columns_differ(old, migplan_op_column(a));
+	int modified = old && migplan_op_column(a) && columns_differ(old, migplan_op_column(a), NULL);
 	if (!migplan__rw_idx_push(b, &b->removed, drop) || !migplan__rw_idx_push(b, &b->removed, add) ||
 	    !migplan__rw_insert_op(b, "RenameTableColumn", rename_body(b, a), add, MIGPLAN__RW_NEW))
 		return -1;
