@@ -1,5 +1,6 @@
 /* Internals of the rewrite module (include/migplan/rewrite.h): how a proposed edit is stored,
- * and the builders that turn one edit id into operations (lib/rewrite_build.c).
+ * and the builders that turn one edit id into operations (lib/rewrite_rebuild.c,
+ * lib/rewrite_rename.c, lib/rewrite_reorder.c).
  *
  * An edit removes operations of the original plan and inserts new ones. Each inserted
  * operation is anchored *after* an operation of the original plan (or at the end of the
@@ -88,7 +89,7 @@ int migplan__rw_build_rebuild(migplan__rw_build *b);
 int migplan__rw_build_rename(migplan__rw_build *b);
 int migplan__rw_build_reorder(migplan__rw_build *b);
 
-/* Helpers shared by the builders (lib/rewrite_build.c). */
+/* Helpers shared by the builders (lib/rewrite.c). */
 int migplan__rw_idx_push(migplan__rw_build *b, migplan__rw_idx *ix, size_t v);
 /* Adds an inserted operation (kind name + body mapping) anchored after @p anchor. */
 int migplan__rw_insert_op(migplan__rw_build *b, const char *kind, migplan_node *body,
