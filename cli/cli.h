@@ -10,6 +10,7 @@
 #include <migplan.h>
 #include <migplan/analyze.h>
 #include <migplan/classify.h>
+#include <migplan/rewrite.h>
 #include <migplan/schema.h>
 #include <migplan/typechange.h>
 
@@ -187,6 +188,7 @@ struct cli_report {
 	size_t finding_count;
 	migplan_severity fail_on;
 	int analysed;             /* the findings come from an analysis */
+	int edits_proposed;       /* the rewrite proposed its edits (migplan_plan_edit_count) */
 	int destructive_allowed;  /* every destructive operation is allowed (or --allow-destructive) */
 	char *error;              /* why the input failed ("file:line:column: error: ..."), or NULL */
 	int exit_code;

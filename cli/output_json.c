@@ -145,6 +145,34 @@ static json_object *finding_json(const struct cli_finding *f)
 	return o;
 }
 
+static json_object *edit_json(const migplan_edit *e)
+{
+	json_object *o = json_object_new_object();
+	json_object *removes = json_object_new_array();
+	json_object *inserts = json_object_new_array();
+	for (size_t i = 0; i < migplan_edit_removed_count(e); i++)
+		json_object_array_add(removes, json_object_new_int64((int64_t)migplan_edit_removed_at(e, i)));
+	for (size_t i = 0; i < migplan_edit_inserted_count(e); i++)
+		json_object_array_add(inserts, cli_json_string(migplan_edit_inserted_yaml(e, i)));
+	json_object_object_add(o, "id", cli_json_string(migplan_edit_id(e)));
+	json_object_object_add(o, "rule", cli_json_string(migplan_edit_rule(e)));
+	json_object_object_add(o, "description", cli_json_string(migplan_edit_description(e)));
+	json_object_object_add(o, "removes", removes);
+	json_object_object_add(o, "inserts", inserts);
+	return o;
+}
+
+/* The edits the rewrite proposes for the findings (check only); none is applied. */
+static json_object *edits_json(const struct cli_report *r)
+{
+	json_object *a = json_object_new_array();
+	if (!r->edits_proposed)
+		return a;
+	for (size_t i = 0; i < migplan_plan_edit_count(r->plan); i++)
+		json_object_array_add(a, edit_json(migplan_plan_edit_at(r->plan, i)));
+	return a;
+}
+
 static void add_findings(json_object *doc, const struct cli_report *r)
 {
 	json_object *findings = json_object_new_array();
@@ -161,8 +189,7 @@ static void add_findings(json_object *doc, const struct cli_report *r)
 		json_object_array_add(blockers, b);
 	}
 	json_object_object_add(doc, "findings", findings);
-	/* the rewrite module does not exist yet: no edit can be proposed (see the schema) */
-	json_object_object_add(doc, "edits", json_object_new_array());
+	json_object_object_add(doc, "edits", edits_json(r));
 	json_object_object_add(doc, "blockers", blockers);
 }
 

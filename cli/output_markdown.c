@@ -184,6 +184,25 @@ static void report_heading(struct md *m, const struct cli_run *run, const struct
 	cli_buf_free(&b);
 }
 
+/* The rewrite's proposals, so a reviewer sees the fix next to the problem. */
+static void edits_list(struct md *m, const struct cli_report *r)
+{
+	size_t n = r->edits_proposed ? migplan_plan_edit_count(r->plan) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const migplan_edit *e = migplan_plan_edit_at(r->plan, i);
+		struct cli_buf line = {0};
+		if (i == 0)
+			cli_buf_puts(&line, "\n**Proposed edits** (none is applied):\n\n");
+		cli_buf_puts(&line, "- `");
+		cell(&line, migplan_edit_id(e));
+		cli_buf_puts(&line, "`: ");
+		cell(&line, migplan_edit_description(e));
+		cli_buf_puts(&line, "\n");
+		md_add(m, line.data);
+		cli_buf_free(&line);
+	}
+}
+
 static void render_report(struct md *m, const struct cli_run *run, const struct cli_report *r)
 {
 	int classify = strcmp(run->command, "classify") == 0;
@@ -191,6 +210,7 @@ static void render_report(struct md *m, const struct cli_run *run, const struct 
 	if (!classify) {
 		blockers(m, r);
 		findings_table(m, r);
+		edits_list(m, r);
 	}
 	operations_table(m, r, !classify);
 }

@@ -45,6 +45,9 @@ static void print_finding(FILE *out, const struct palette *c, const struct cli_f
 		fprintf(out, "%s%s:%u:%u:%s %snote:%s %s\n", c->bold, rel->path, (unsigned)rel->line,
 		        (unsigned)rel->column, c->reset, c->note, c->reset, rel->message ? rel->message : "related");
 	}
+	if (f->edit && !f->allowed)
+		fprintf(out, "%s%s:%u:%u:%s %snote:%s proposed edit: %s\n", c->bold, f->path, (unsigned)f->line,
+		        (unsigned)f->column, c->reset, c->note, c->reset, f->edit);
 }
 
 static size_t destructive_count(const struct cli_report *r)

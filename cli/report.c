@@ -155,6 +155,12 @@ static int analyse(struct cli_report *r, const struct cli_settings *s)
 	}
 	r->analysed = 1;
 	collect_analysis(r);
+	/* proposing only reads the findings: nothing is edited unless someone applies an edit */
+	if (migplan_plan_propose_edits(r->plan) != MIGPLAN_OK) {
+		report_error(r, r->plan_path);
+		return -1;
+	}
+	r->edits_proposed = 1;
 	return 0;
 }
 

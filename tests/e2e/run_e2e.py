@@ -71,6 +71,11 @@ REQUIRED_RULES = {
     "09_ordering_errors": {"read-after-drop", "write-before-create", "column-before-add", "view-before-table"},
     "10_schema_gaps": {"type-refused-by-clickhouse"},
 }
+# Edits the rewrite must propose (issue 5: rebuilds and reorders).
+REQUIRED_EDITS = {
+    "03_recreate_same_table": {"rebuild-table:local.events"},
+    "04_versioned_upgrade": {"rebuild-table:local.events_1_0"},
+}
 # Fixtures whose plan.yaml Moose's schema rejects (fixtures/README.md, "schema-valid").
 SCHEMA_INVALID = {"02_add_column_and_index", "10_schema_gaps"}
 
@@ -185,6 +190,8 @@ def check_markdown(t, name, r, doc):
     t.ok(r.out.startswith("<!-- migplan -->\n## migplan check"), "%s markdown: comment header" % name, r)
     t.ok(len(r.out) <= 65536, "%s markdown: at most 65,536 characters" % name, r)
     t.ok("**Change type:** %s" % doc["change_type"] in r.out, "%s markdown: change type" % name, r)
+    t.ok(("**Proposed edits**" in r.out) == bool(doc["edits"]) and all(e["id"] in r.out for e in doc["edits"]),
+         "%s markdown: proposed edits listed" % name, r)
 
 
 FORMAT_CHECKS = {"text": check_text, "sarif": check_sarif, "github": check_github, "gitlab": check_gitlab,
@@ -218,6 +225,13 @@ def check_fixture(t, run, schema, fixture_root, name):
     rules = {f["rule"] for f in doc["findings"]}
     t.ok(REQUIRED_RULES.get(name, set()) <= rules, "%s check: reports %s" % (
         name, ", ".join(sorted(REQUIRED_RULES.get(name, ()))) or "its findings"), sorted(rules))
+    edit_ids = [e["id"] for e in doc["edits"]]
+    t.ok(len(set(edit_ids)) == len(edit_ids) and {f["edit"] for f in doc["findings"] if f["edit"]} <= set(edit_ids)
+         and all(0 <= i < len(doc["operations"]) for e in doc["edits"] for i in e["removes"]),
+         "%s check json: every edit a finding names is proposed, removes real operations" % name, doc["edits"])
+    if name in REQUIRED_EDITS:
+        t.ok(REQUIRED_EDITS[name] <= set(edit_ids), "%s check json: proposes %s" % (
+            name, ", ".join(sorted(REQUIRED_EDITS[name]))), edit_ids)
     t.ok(all(f["file"].startswith(name + "/") for f in doc["findings"]),
          "%s check json: finding files relative to the working directory" % name, doc["findings"])
     for fmt in FORMATS:
