@@ -1625,6 +1625,25 @@ static void apply_sql_ddl(ctx *c, size_t i, const migplan_node *node, const migp
 	}
 }
 
+/* Whether an INSERT ... SELECT reading @p t keeps every column of t that the code still has,
+ * so that dropping t afterwards loses nothing the change does not ask to lose. A column the
+ * copy leaves out counts only when local_infra_map.json no longer has it (a rebuild that drops
+ * a column on purpose). A `*` selection is not trusted: it follows the target's columns. */
+static int copies_every_column(ctx *c, migplan__simtable *t, const migplan__sqlinfo *sql)
+{
+	if (!t->columns_known || migplan__sim_column_count(&c->sim, t) == 0)
+		return 0;
+	const migplan_table *code = migplan_snapshot_table_find(c->local, t->database, t->name);
+	for (size_t k = 0; k < t->col_count; k++) {
+		const char *name = t->cols[k]->name;
+		if (!t->cols[k]->alive || migplan__sql_mentions(sql, name))
+			continue;
+		if (!code || migplan_table_column_find(code, name))
+			return 0;
+	}
+	return 1;
+}
+
 static void check_sql_item(ctx *c, const migplan_op *op, size_t i, size_t k, const migplan__sqlinfo *sql)
 {
 	const migplan_node *items = migplan_op_field(op, "sql");
@@ -1657,9 +1676,10 @@ static void check_sql_item(ctx *c, const migplan_op *op, size_t i, size_t k, con
 		migplan__simtable *t = sql_read_source(c, i, node, &sql->reads[r]);
 		if (t && n < 16)
 			tables[n++] = t;
-		/* INSERT INTO other SELECT ... FROM t: t's rows are kept elsewhere (a back-fill) */
+		/* INSERT INTO other SELECT ... FROM t keeps t's rows elsewhere (a back-fill), but only
+		 * when the copy carries every column: a partial copy still loses the rest on a drop */
 		for (size_t w = 0; t && sql->verb == MIGPLAN__SQL_INSERT && w < nw; w++)
-			if (tables[w] != t && tables[w]->alive)
+			if (tables[w] != t && tables[w]->alive && copies_every_column(c, t, sql))
 				t->copied_at = (long)i;
 	}
 	if (n)

@@ -356,6 +356,26 @@ static void test_plain_drops(void)
 	tcase_free(&t);
 }
 
+/* A table dropped after a back-fill copied its rows elsewhere: only a copy of every column the
+ * code still has makes the drop lossless. */
+static void test_drop_after_copy(void)
+{
+	tcase t;
+	const char *backup = CT(TBL("users_copy", "\"user_id\"", COL("user_id", "String") ", " COL("email", "String") ", "
+	                            COL("signup_ts", "DateTime") ", " COL("age", "Int32")));
+	char ops[4096];
+	snprintf(ops, sizeof(ops), "%s- RawSql: {description: copy, sql: ['INSERT INTO users_copy (user_id, email, signup_ts, age) "
+	                           "SELECT user_id, email, signup_ts, age FROM users']}\n- DropTable: {table: users}\n", backup);
+	run(&t, ops, REMOTE, NULL);
+	HASNT(&t, "drop-table@2:users");
+	tcase_free(&t);
+	snprintf(ops, sizeof(ops), "%s- RawSql: {description: copy, sql: ['INSERT INTO users_copy (user_id, email) "
+	                           "SELECT user_id, email FROM users']}\n- DropTable: {table: users}\n", backup);
+	run(&t, ops, REMOTE, NULL);
+	HAS(&t, "drop-table@2:users");
+	tcase_free(&t);
+}
+
 static void test_likely_rename(void)
 {
 	tcase t;
@@ -883,6 +903,7 @@ int main(void)
 	test_fixture_details();
 	test_drop_recreate_and_version_bump();
 	test_plain_drops();
+	test_drop_after_copy();
 	test_likely_rename();
 	test_modify_causes();
 	test_key_columns();
