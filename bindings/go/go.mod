@@ -1,3 +1,0 @@
-module github.com/libmigplan/migplan-go
-
-go 1.19
