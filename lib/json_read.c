@@ -15,21 +15,12 @@
 #include <string.h>
 
 #include "error.h"
-
-#define SMALL_MAP 8u
-#define NO_DUP UINT32_MAX
-#define EMPTY_SLOT UINT32_MAX
+#include "reader.h"
 
 typedef struct frame {
 	migplan_node *node;
 	size_t start; /* first child on the kid stack */
 } frame;
-
-typedef struct keyset {
-	uint32_t *slots;
-	size_t cap;
-	uint64_t seed;
-} keyset;
 
 typedef struct reader {
 	migplan__doc *doc;
@@ -43,7 +34,7 @@ typedef struct reader {
 	size_t nframes, frames_cap;
 	migplan_node **kids;
 	size_t nkids, kids_cap;
-	keyset keys;
+	migplan__keyset keys;
 } reader;
 
 /* Byte classes inside a string: 0 plain, 1 quote, 2 backslash, 3 control, 4 non-ASCII. */
@@ -126,77 +117,6 @@ static void skip_ws(reader *r)
 	r->p = p;
 }
 
-/* ---- stacks and the duplicate-key check ---- */
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 1;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return 0;
-	*p = q;
-	*cap = n;
-	return 1;
-}
-
-static uint64_t hash_bytes(uint64_t seed, const char *s, size_t n)
-{
-	uint64_t h = seed ^ 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h;
-}
-
-static int same_text(const migplan_node *a, const migplan_node *b)
-{
-	return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
-}
-
-/* Index of the first pair whose key repeats an earlier key, NO_DUP, or NO_DUP - 1 when out of
- * memory. kv holds key, value, key, value... Linear in the pair count. */
-static uint32_t first_duplicate(keyset *ks, migplan_node *const *kv, uint32_t npairs)
-{
-	if (npairs <= SMALL_MAP) {
-		for (uint32_t j = 1; j < npairs; j++)
-			for (uint32_t i = 0; i < j; i++)
-				if (same_text(kv[2 * i], kv[2 * j]))
-					return j;
-		return NO_DUP;
-	}
-	size_t cap = 32;
-	while (cap < (size_t)npairs * 2)
-		cap *= 2;
-	if (cap > ks->cap) {
-		uint32_t *s = realloc(ks->slots, cap * sizeof *s);
-		if (!s)
-			return NO_DUP - 1;
-		ks->slots = s;
-		ks->cap = cap;
-	}
-	memset(ks->slots, 0xff, cap * sizeof *ks->slots);
-	size_t mask = cap - 1;
-	for (uint32_t j = 0; j < npairs; j++) {
-		const migplan_node *k = kv[2 * j];
-		size_t h = (size_t)hash_bytes(ks->seed, k->u.s.ptr, k->u.s.len) & mask;
-		while (ks->slots[h] != EMPTY_SLOT) {
-			if (same_text(kv[2 * ks->slots[h]], k))
-				return j;
-			h = (h + 1) & mask;
-		}
-		ks->slots[h] = j;
-	}
-	return NO_DUP;
-}
-
 /* ---- nodes ---- */
 
 static migplan_status count_node(reader *r, const unsigned char *at)
@@ -224,7 +144,8 @@ static migplan_node *new_node(reader *r, migplan_node_kind kind, const unsigned 
 
 static migplan_status push_kid(reader *r, migplan_node *n)
 {
-	if (!grow((void **)&r->kids, &r->kids_cap, r->nkids + 1, sizeof *r->kids))
+	if (!migplan__reader_reserve((void **)&r->kids, &r->kids_cap, r->nkids + 1,
+	                             sizeof *r->kids))
 		return migplan__error_oom();
 	r->kids[r->nkids++] = n;
 	return MIGPLAN_OK;
@@ -539,7 +460,8 @@ static migplan_status open_collection(reader *r, migplan_node_kind kind)
 	if (r->nframes + 1 > r->lim->max_depth)
 		return error_at(r, MIGPLAN_ELIMIT, at, "nesting too deep (limit max_depth)");
 	migplan_node *n = new_node(r, kind, at, 0);
-	if (!n || !grow((void **)&r->frames, &r->frames_cap, r->nframes + 1, sizeof *r->frames))
+	if (!n || !migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
+	                                   sizeof *r->frames))
 		return migplan__error_oom();
 	n->style = MIGPLAN__STYLE_FLOW;
 	r->frames[r->nframes].node = n;
@@ -556,36 +478,11 @@ static migplan_status close_collection(reader *r, migplan_node **out)
 	migplan_node **kids = r->kids + f.start;
 	size_t n = r->nkids - f.start;
 	migplan_node *node = f.node;
-	if (node->kind == MIGPLAN_NODE_SEQ) {
-		if (n) {
-			node->u.seq.items = migplan__arena_alloc(&r->doc->arena, n * sizeof *kids);
-			if (!node->u.seq.items)
-				return migplan__error_oom();
-			memcpy(node->u.seq.items, kids, n * sizeof *kids);
-		}
-		node->u.seq.count = (uint32_t)n;
-	} else {
-		uint32_t npairs = (uint32_t)(n / 2);
-		uint32_t dup = first_duplicate(&r->keys, kids, npairs);
-		if (dup == NO_DUP - 1)
-			return migplan__error_oom();
-		if (dup != NO_DUP) {
-			const migplan_node *k = kids[2 * dup];
-			return migplan__error_node(MIGPLAN_EPARSE, k, "duplicate key '%.*s'",
-			                           (int)(k->u.s.len > 100 ? 100 : k->u.s.len), k->u.s.ptr);
-		}
-		if (npairs) {
-			migplan__pair *pairs = migplan__arena_alloc(&r->doc->arena, npairs * sizeof *pairs);
-			if (!pairs)
-				return migplan__error_oom();
-			for (uint32_t i = 0; i < npairs; i++) {
-				pairs[i].key = kids[2 * i];
-				pairs[i].value = kids[2 * i + 1];
-			}
-			node->u.map.pairs = pairs;
-		}
-		node->u.map.count = npairs;
-	}
+	migplan_status st = node->kind == MIGPLAN_NODE_SEQ
+	                            ? migplan__reader_end_seq(r->doc, node, kids, n)
+	                            : migplan__reader_end_map(r->doc, &r->keys, node, kids, n);
+	if (st)
+		return st;
 	r->nkids = f.start;
 	r->p++;
 	*out = node;
@@ -698,13 +595,9 @@ static migplan_status parse(reader *r)
 migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t len,
                                   const char *path, const migplan__limits *lim)
 {
-	if (!out || (!buf && len) || !lim)
-		return migplan__error(MIGPLAN_EINVAL, "migplan__json_read: invalid argument");
-	*out = NULL;
-	if (len > lim->max_bytes)
-		return migplan__error_at(MIGPLAN_ELIMIT, path, 0, 0, 0,
-		                         "input is %zu bytes, more than the limit of %llu (max_bytes)",
-		                         len, (unsigned long long)lim->max_bytes);
+	migplan_status st = migplan__reader_check("migplan__json_read", out, buf, len, path, lim);
+	if (st)
+		return st;
 	reader r;
 	memset(&r, 0, sizeof r);
 	r.path = path;
@@ -716,35 +609,20 @@ migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t le
 		r.p += 3;
 	r.line = 1;
 	r.line_start = r.p;
-	r.keys.seed = (uint64_t)(uintptr_t)&r * 0x9E3779B97F4A7C15ull;
-
-	migplan__arena a;
-	migplan__arena_init(&a);
-	migplan__doc *doc = migplan__arena_zalloc(&a, sizeof *doc);
-	migplan_status st = MIGPLAN_OK;
-	if (!doc) {
-		migplan__arena_release(&a);
-		return migplan__error_oom();
-	}
-	doc->arena = a;
-	doc->format = MIGPLAN__DOC_JSON;
-	doc->size = len;
-	if (path && !(doc->path = migplan__arena_strdup(&doc->arena, path)))
-		st = migplan__error_oom();
-	r.doc = doc;
+	migplan__keyset_init(&r.keys, &r);
+	r.doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_JSON);
 	/* the stacks exist from the start, so an empty collection never slices a NULL array */
-	if (!st && (!grow((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) ||
-	            !grow((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames)))
-		st = migplan__error_oom();
-	if (!st)
-		st = parse(&r);
+	int ready = r.doc &&
+	            migplan__reader_reserve((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) &&
+	            migplan__reader_reserve((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
+	st = ready ? parse(&r) : migplan__error_oom();
 	free(r.frames);
 	free(r.kids);
-	free(r.keys.slots);
+	migplan__keyset_release(&r.keys);
 	if (st) {
-		migplan__doc_free(doc);
+		migplan__doc_free(r.doc);
 		return st;
 	}
-	*out = doc;
+	*out = r.doc;
 	return MIGPLAN_OK;
 }
