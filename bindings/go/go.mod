@@ -1,0 +1,3 @@
+module github.com/libmigplan/migplan-go
+
+go 1.19
