@@ -15,11 +15,9 @@
 #include <yaml.h>
 
 #include "error.h"
+#include "reader.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
-#define SMALL_MAP 8u /* up to this many pairs, duplicates are found by direct comparison */
-#define NO_DUP UINT32_MAX
-#define EMPTY_SLOT UINT32_MAX
 
 /* An anchor and what an alias to it costs: `weight` nodes and `height` nesting levels. */
 typedef struct anchor {
@@ -41,13 +39,6 @@ typedef struct frame {
 	anchor *anchor;
 } frame;
 
-/* Hash set of key indices, reused by every mapping. */
-typedef struct keyset {
-	uint32_t *slots;
-	size_t cap;
-	uint64_t seed;
-} keyset;
-
 typedef struct reader {
 	migplan__doc *doc;
 	const char *path;
@@ -67,7 +58,7 @@ typedef struct reader {
 	anchor **anchors; /* open addressing, power-of-two capacity */
 	size_t anchors_cap, anchors_used;
 	migplan__arena scratch; /* anchor names and records; released with the reader */
-	keyset keys;
+	migplan__keyset keys; /* its seed also hashes the anchor names */
 	uint32_t aliases;
 	unsigned documents;
 } reader;
@@ -489,77 +480,7 @@ static int collection_tag_ok(const char *tag, int is_map)
 	return !strcmp(tag, is_map ? TAG_PREFIX "map" : TAG_PREFIX "seq");
 }
 
-/* ---- stacks and tables ---- */
-
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return 1;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(*p, n * elem);
-	if (!q)
-		return 0;
-	*p = q;
-	*cap = n;
-	return 1;
-}
-
-static uint64_t hash_bytes(uint64_t seed, const char *s, size_t n)
-{
-	uint64_t h = seed ^ 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
-	}
-	/* final mix so that the low bits used as the slot depend on every byte */
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h;
-}
-
-static int same_text(const migplan_node *a, const migplan_node *b)
-{
-	return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
-}
-
-/* Index of the first pair whose key repeats an earlier key, NO_DUP, or NO_DUP - 1 when out of
- * memory. kv holds key, value, key, value... Linear in the pair count. */
-static uint32_t first_duplicate(keyset *ks, migplan_node *const *kv, uint32_t npairs)
-{
-	if (npairs <= SMALL_MAP) {
-		for (uint32_t j = 1; j < npairs; j++)
-			for (uint32_t i = 0; i < j; i++)
-				if (same_text(kv[2 * i], kv[2 * j]))
-					return j;
-		return NO_DUP;
-	}
-	size_t cap = 32;
-	while (cap < (size_t)npairs * 2)
-		cap *= 2;
-	if (cap > ks->cap) {
-		uint32_t *s = realloc(ks->slots, cap * sizeof *s);
-		if (!s)
-			return NO_DUP - 1;
-		ks->slots = s;
-		ks->cap = cap;
-	}
-	memset(ks->slots, 0xff, cap * sizeof *ks->slots);
-	size_t mask = cap - 1;
-	for (uint32_t j = 0; j < npairs; j++) {
-		const migplan_node *k = kv[2 * j];
-		size_t h = (size_t)hash_bytes(ks->seed, k->u.s.ptr, k->u.s.len) & mask;
-		while (ks->slots[h] != EMPTY_SLOT) {
-			if (same_text(kv[2 * ks->slots[h]], k))
-				return j;
-			h = (h + 1) & mask;
-		}
-		ks->slots[h] = j;
-	}
-	return NO_DUP;
-}
+/* ---- the anchor table ---- */
 
 static anchor **anchor_slot(reader *r, const char *name, size_t len, uint64_t h)
 {
@@ -579,7 +500,7 @@ static anchor *anchor_find(reader *r, const char *name)
 	if (!r->anchors_cap)
 		return NULL;
 	size_t len = strlen(name);
-	return *anchor_slot(r, name, len, hash_bytes(r->keys.seed, name, len));
+	return *anchor_slot(r, name, len, migplan__reader_hash(r->keys.seed, name, len));
 }
 
 static int anchors_rehash(reader *r)
@@ -606,7 +527,7 @@ static anchor *anchor_define(reader *r, const char *name, migplan_node *node, in
 	if ((r->anchors_used + 1) * 2 > r->anchors_cap && !anchors_rehash(r))
 		return NULL;
 	size_t len = strlen(name);
-	uint64_t h = hash_bytes(r->keys.seed, name, len);
+	uint64_t h = migplan__reader_hash(r->keys.seed, name, len);
 	anchor **slot = anchor_slot(r, name, len, h);
 	anchor *a = *slot;
 	if (!a) {
@@ -655,7 +576,8 @@ static migplan_status attach(reader *r, migplan_node *n, uint32_t height)
 	frame *f = &r->frames[r->nframes - 1];
 	if (height + 1 > f->height)
 		f->height = height + 1;
-	if (!grow((void **)&r->kids, &r->kids_cap, r->nkids + 1, sizeof *r->kids))
+	if (!migplan__reader_reserve((void **)&r->kids, &r->kids_cap, r->nkids + 1,
+	                             sizeof *r->kids))
 		return migplan__error_oom();
 	r->kids[r->nkids++] = n;
 	return MIGPLAN_OK;
@@ -747,7 +669,8 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 	if (at_key(r))
 		return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, "mapping keys must be scalars");
 	migplan_node *node = migplan__arena_zalloc(&r->doc->arena, sizeof *node);
-	if (!node || !grow((void **)&r->frames, &r->frames_cap, r->nframes + 1, sizeof *r->frames))
+	if (!node || !migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
+	                                      sizeof *r->frames))
 		return migplan__error_oom();
 	node->kind = is_map ? MIGPLAN_NODE_MAP : MIGPLAN_NODE_SEQ;
 	node->style = flow ? MIGPLAN__STYLE_FLOW : MIGPLAN__STYLE_BLOCK;
@@ -764,50 +687,14 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 	return count_nodes(r, 1, ev->start_mark);
 }
 
-static migplan_status close_seq(reader *r, migplan_node *node, migplan_node **kids, size_t n)
-{
-	if (n) {
-		node->u.seq.items = migplan__arena_alloc(&r->doc->arena, n * sizeof *kids);
-		if (!node->u.seq.items)
-			return migplan__error_oom();
-		memcpy(node->u.seq.items, kids, n * sizeof *kids);
-	}
-	node->u.seq.count = (uint32_t)n;
-	return MIGPLAN_OK;
-}
-
-static migplan_status close_map(reader *r, migplan_node *node, migplan_node **kv, size_t n)
-{
-	uint32_t npairs = (uint32_t)(n / 2);
-	uint32_t dup = first_duplicate(&r->keys, kv, npairs);
-	if (dup == NO_DUP - 1)
-		return migplan__error_oom();
-	if (dup != NO_DUP) {
-		const migplan_node *k = kv[2 * dup];
-		return migplan__error_node(MIGPLAN_EPARSE, k, "duplicate key '%.*s'",
-		                           (int)(k->u.s.len > 100 ? 100 : k->u.s.len), k->u.s.ptr);
-	}
-	if (npairs) {
-		migplan__pair *pairs = migplan__arena_alloc(&r->doc->arena, npairs * sizeof *pairs);
-		if (!pairs)
-			return migplan__error_oom();
-		for (uint32_t i = 0; i < npairs; i++) {
-			pairs[i].key = kv[2 * i];
-			pairs[i].value = kv[2 * i + 1];
-		}
-		node->u.map.pairs = pairs;
-	}
-	node->u.map.count = npairs;
-	return MIGPLAN_OK;
-}
-
 static migplan_status on_close(reader *r)
 {
 	frame f = r->frames[--r->nframes];
 	migplan_node **kids = r->kids + f.start;
 	size_t n = r->nkids - f.start;
-	migplan_status st = f.node->kind == MIGPLAN_NODE_MAP ? close_map(r, f.node, kids, n)
-	                                                     : close_seq(r, f.node, kids, n);
+	migplan_status st = f.node->kind == MIGPLAN_NODE_MAP
+	                            ? migplan__reader_end_map(r->doc, &r->keys, f.node, kids, n)
+	                            : migplan__reader_end_seq(r->doc, f.node, kids, n);
 	if (st)
 		return st;
 	r->nkids = f.start;
@@ -873,35 +760,12 @@ static migplan_status parse_events(reader *r)
 	return st;
 }
 
-static migplan__doc *doc_new(const char *path, size_t len)
-{
-	migplan__arena a;
-	migplan__arena_init(&a);
-	migplan__doc *doc = migplan__arena_zalloc(&a, sizeof *doc);
-	if (!doc) {
-		migplan__arena_release(&a);
-		return NULL;
-	}
-	doc->arena = a;
-	doc->format = MIGPLAN__DOC_YAML;
-	doc->size = len;
-	if (path && !(doc->path = migplan__arena_strdup(&doc->arena, path))) {
-		migplan__doc_free(doc);
-		return NULL;
-	}
-	return doc;
-}
-
 migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t len,
                                   const char *path, const migplan__limits *lim)
 {
-	if (!out || (!buf && len) || !lim)
-		return migplan__error(MIGPLAN_EINVAL, "migplan__yaml_read: invalid argument");
-	*out = NULL;
-	if (len > lim->max_bytes)
-		return migplan__error_at(MIGPLAN_ELIMIT, path, 0, 0, 0,
-		                         "input is %zu bytes, more than the limit of %llu (max_bytes)",
-		                         len, (unsigned long long)lim->max_bytes);
+	migplan_status st = migplan__reader_check("migplan__yaml_read", out, buf, len, path, lim);
+	if (st)
+		return st;
 	reader r;
 	memset(&r, 0, sizeof r);
 	r.path = path;
@@ -914,18 +778,18 @@ migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t le
 		r.len -= 3;
 	}
 	r.ascii_len = ascii_prefix(r.buf, r.len);
-	/* seeding the hashes from an address keeps precomputed collisions from being portable */
-	r.keys.seed = (uint64_t)(uintptr_t)&r * 0x9E3779B97F4A7C15ull;
+	migplan__keyset_init(&r.keys, &r);
 	migplan__arena_init(&r.scratch);
-	r.doc = doc_new(path, len);
+	r.doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
 	/* the stacks exist from the start, so an empty collection never slices a NULL array */
-	int ready = r.doc && grow((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) &&
-	            grow((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
-	migplan_status st = ready ? parse_events(&r) : migplan__error_oom();
+	int ready = r.doc &&
+	            migplan__reader_reserve((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) &&
+	            migplan__reader_reserve((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
+	st = ready ? parse_events(&r) : migplan__error_oom();
 	free(r.frames);
 	free(r.kids);
 	free(r.anchors);
-	free(r.keys.slots);
+	migplan__keyset_release(&r.keys);
 	migplan__arena_release(&r.scratch);
 	if (st) {
 		migplan__doc_free(r.doc);
