@@ -58,6 +58,9 @@ struct migplan__doc {
 	migplan_node *root;  /* NULL for an empty YAML stream */
 	size_t size;         /* input bytes */
 	uint64_t node_count; /* nodes including alias expansions */
+	/* the first string (value or key) holding a NUL byte, or NULL: plans and snapshots refuse
+	 * it, because their C-string accessors would cut such a name or statement short */
+	const migplan_node *first_nul;
 };
 
 /* Effective limits: the options with every 0 replaced by the default. */

@@ -361,6 +361,8 @@ static migplan_status read_string(reader *r, migplan_node **out)
 	n->offset = (uint32_t)(at - r->buf);
 	n->u.s.ptr = text;
 	n->u.s.len = (uint32_t)len;
+	if (escaped && !r->doc->first_nul && memchr(text, '\0', len))
+		r->doc->first_nul = n;
 	if (len > r->lim->max_string)
 		return migplan__error_node(MIGPLAN_ELIMIT, n, "string longer than the limit (max_string)");
 	if ((st = count_node(r, at)))

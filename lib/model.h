@@ -191,6 +191,8 @@ void migplan__column_clear(migplan_column *c);
 migplan__typecache *migplan__typecache_new(void);
 void migplan__typecache_free(migplan__typecache *tc);
 
+/* ESCHEMA at the document's first string holding a NUL byte, if any (see migplan__doc). */
+migplan_status migplan__doc_refuse_nul(const migplan__doc *doc);
 /* Wrong-kind and missing-field errors, shared by the builders. */
 migplan_status migplan__schema_missing(const migplan_node *where, const char *what,
                                        const char *key);

@@ -374,7 +374,7 @@ migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *li
 {
 	migplan__build b = {&plan->doc->arena, plan->types};
 	migplan_status st;
-	if ((st = plan_root(plan)))
+	if ((st = migplan__doc_refuse_nul(plan->doc)) || (st = plan_root(plan)))
 		return st;
 	const migplan_node *root = plan->doc->root;
 	if ((st = migplan__field_str(root, "the plan", "created_at", 1, &plan->created_at)))

@@ -46,6 +46,15 @@ migplan_status migplan__schema_kind(const migplan_node *value, const char *what,
 	                           quote_hint ? "')" : "");
 }
 
+migplan_status migplan__doc_refuse_nul(const migplan__doc *doc)
+{
+	if (!doc->first_nul)
+		return MIGPLAN_OK;
+	return migplan__error_node(MIGPLAN_ESCHEMA, doc->first_nul,
+	                           "a string holds a NUL byte (\\0): names, expressions and SQL "
+	                           "would be read only up to it, so it is not supported");
+}
+
 static int is_absent(const migplan_node *v)
 {
 	return !v || v->kind == MIGPLAN_NODE_NULL;
@@ -1117,7 +1126,7 @@ migplan_status migplan__snapshot_build(migplan_snapshot *s)
 	migplan__build b = {&s->doc->arena, s->types};
 	const migplan_node *root = s->doc->root, *tables, *mvs, *views;
 	migplan_status st;
-	if ((st = snapshot_root(s)) ||
+	if ((st = migplan__doc_refuse_nul(s->doc)) || (st = snapshot_root(s)) ||
 	    (st = migplan__field_str(root, "snapshot", "default_database", 0, &s->default_database)) ||
 	    (st = migplan__field_str(root, "snapshot", "moose_version", 0, &s->moose_version)) ||
 	    (st = snapshot_map(root, "tables", 1, &tables)) ||

@@ -588,7 +588,7 @@ migplan_status migplan_column_parse(migplan_column **out, const char *text, size
 	if (!doc->root)
 		st = migplan__error_at(MIGPLAN_ESCHEMA, doc->path, 1, 1, 0,
 		                       "empty input: expected a Moose column object");
-	else
+	else if (!(st = migplan__doc_refuse_nul(doc)))
 		st = migplan__column_build(&b, c, doc->root);
 	c->own_doc = doc;
 	if (st) {

@@ -620,6 +620,8 @@ static migplan_status on_scalar(reader *r, const yaml_event_t *ev)
 	node->u.s.ptr = text;
 	node->u.s.len = (uint32_t)n;
 	set_pos(r, node, ev->start_mark);
+	if (!r->doc->first_nul && kind == MIGPLAN_NODE_STRING && memchr(s, '\0', n))
+		r->doc->first_nul = node;
 	migplan_status st = count_nodes(r, 1, ev->start_mark);
 	if (st)
 		return st;
