@@ -11,80 +11,35 @@
 #include "chtype-private.h"
 #include "doc.h"
 #include "error.h"
+#include "strbuf.h"
 
 /* Moose types are shallow; this only guards the stack against hostile input. */
 #define MAX_DEPTH 200
 
-typedef struct sbuf {
-	char *ptr;
-	size_t len;
-	size_t cap;
-	int oom; /* sticky */
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1) {
-			if (cap > (size_t)-1 / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->ptr, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->ptr = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->ptr + b->len, s, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void sb_putll(sbuf *b, long long v)
-{
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%lld", v);
-	sb_putn(b, tmp, (size_t)n);
-}
-
 /* A ClickHouse string literal ('...') or quoted name (`...`): the quote, the backslash and
  * the bytes ClickHouse's lexer would read as escapes are escaped. */
-static void sb_quoted(sbuf *b, const char *s, size_t n, char quote)
+static void sb_quoted(migplan__sb *b, const char *s, size_t n, char quote)
 {
-	sb_putn(b, &quote, 1);
+	migplan__sb_append(b, &quote, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == quote || s[i] == '\\')
-			sb_putn(b, "\\", 1);
+			migplan__sb_append(b, "\\", 1);
 		if (s[i] == '\0')
-			sb_putn(b, "\\0", 2);
+			migplan__sb_append(b, "\\0", 2);
 		else
-			sb_putn(b, &s[i], 1);
+			migplan__sb_append(b, &s[i], 1);
 	}
-	sb_putn(b, &quote, 1);
+	migplan__sb_append(b, &quote, 1);
 }
 
-static void sb_tree(sbuf *b, const migplan_chtype *t)
+static void sb_tree(migplan__sb *b, const migplan_chtype *t)
 {
 	char *s = NULL;
 	if (migplan_chtype_render(t, &s)) {
-		b->oom = 1;
+		b->failed = 1;
 		return;
 	}
-	sb_puts(b, s);
+	migplan__sb_puts(b, s);
 	migplan_free(s);
 }
 
@@ -94,10 +49,10 @@ static const char *kind_name(const migplan_node *n)
 }
 
 /* Parses the text built in b into *out; a rejection becomes ESCHEMA at the Moose node. */
-static migplan_status finish(sbuf *b, const migplan_node *at, migplan_chtype **out)
+static migplan_status finish(migplan__sb *b, const migplan_node *at, migplan_chtype **out)
 {
 	migplan_status st;
-	if (b->oom || !b->ptr) {
+	if (b->failed || !b->ptr) {
 		free(b->ptr);
 		return migplan__error_oom();
 	}
@@ -115,11 +70,11 @@ static migplan_status finish(sbuf *b, const migplan_node *at, migplan_chtype **o
 /* Wraps a mapped type: family(t). */
 static migplan_status wrap(migplan_chtype **t, const char *family, const migplan_node *at)
 {
-	sbuf b = {0};
-	sb_puts(&b, family);
-	sb_putn(&b, "(", 1);
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, family);
+	migplan__sb_append(&b, "(", 1);
 	sb_tree(&b, *t);
-	sb_putn(&b, ")", 1);
+	migplan__sb_append(&b, ")", 1);
 	migplan_chtype *w;
 	migplan_status st = finish(&b, at, &w);
 	if (st)
@@ -204,27 +159,20 @@ static int has_prefix(const char *s, size_t n, const char *prefix)
 }
 
 /* Decimal(p, s), DateTime(p), FixedString(n). 1: handled (b filled), 0: not this shape. */
-static int scalar_with_args(sbuf *b, const char *s, size_t n)
+static int scalar_with_args(migplan__sb *b, const char *s, size_t n)
 {
 	unsigned long long a[2];
 	if (has_prefix(s, n, "Decimal") && scalar_args(s, n, 7, a, 2) == 2) {
-		sb_puts(b, "Decimal(");
-		sb_putll(b, (long long)a[0]);
-		sb_puts(b, ", ");
-		sb_putll(b, (long long)a[1]);
-		sb_puts(b, ")");
+		migplan__sb_printf(b, "Decimal(%lld, %lld)", (long long)a[0], (long long)a[1]);
 		return 1;
 	}
 	if (has_prefix(s, n, "DateTime") && scalar_args(s, n, 8, a, 1) == 1) {
-		sb_puts(b, "DateTime64("); /* Moose writes DateTime(p) for ClickHouse's DateTime64(p) */
-		sb_putll(b, (long long)a[0]);
-		sb_puts(b, ")");
+		/* Moose writes DateTime(p) for ClickHouse's DateTime64(p) */
+		migplan__sb_printf(b, "DateTime64(%lld)", (long long)a[0]);
 		return 1;
 	}
 	if (has_prefix(s, n, "FixedString") && scalar_args(s, n, 11, a, 1) == 1) {
-		sb_puts(b, "FixedString(");
-		sb_putll(b, (long long)a[0]);
-		sb_puts(b, ")");
+		migplan__sb_printf(b, "FixedString(%lld)", (long long)a[0]);
 		return 1;
 	}
 	return 0;
@@ -234,13 +182,13 @@ static migplan_status map_scalar(const migplan_node *n, migplan_chtype **out)
 {
 	size_t len;
 	const char *s = migplan_node_text(n, &len);
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	if (text_is(s, len, "BigInt") || text_is(s, len, "Bytes"))
 		return migplan__error_node(MIGPLAN_EUNSUPPORTED, n,
 		                           "Moose has no ClickHouse mapping for %s", s);
 	for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
 		if (text_is(s, len, scalars[i].moose)) {
-			sb_puts(&b, scalars[i].clickhouse);
+			migplan__sb_puts(&b, scalars[i].clickhouse);
 			return finish(&b, n, out);
 		}
 	}
@@ -291,8 +239,9 @@ static migplan_status opt_bool(const migplan_node *n, const char *what, int *out
 }
 
 /* Maps a child type and appends its canonical text. */
-static migplan_status put_child(sbuf *b, const migplan_node *n, const migplan_node *parent,
-                                const char *what, int depth, migplan_chtype_kind *kind)
+static migplan_status put_child(migplan__sb *b, const migplan_node *n,
+                                const migplan_node *parent, const char *what, int depth,
+                                migplan_chtype_kind *kind)
 {
 	migplan_chtype *t;
 	if (!n)
@@ -328,8 +277,8 @@ static migplan_status map_tuple(const migplan_node *n, migplan_chtype **out, int
 	migplan_status st = need_seq(fields, n, "fields");
 	if (st)
 		return st;
-	sbuf b = {0};
-	sb_puts(&b, "Tuple(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "Tuple(");
 	for (size_t i = 0; i < migplan_node_count(fields); i++) {
 		const migplan_node *f = migplan_node_at(fields, i);
 		const char *name;
@@ -340,10 +289,10 @@ static migplan_status map_tuple(const migplan_node *n, migplan_chtype **out, int
 		}
 		st = need_string(migplan_node_at(f, 0), f, "the field name", &name, &len);
 		if (!st && i)
-			sb_puts(&b, ", ");
+			migplan__sb_puts(&b, ", ");
 		if (!st) {
 			sb_quoted(&b, name, len, '`');
-			sb_puts(&b, " ");
+			migplan__sb_puts(&b, " ");
 			st = put_child(&b, migplan_node_at(f, 1), f, "the field type", depth, NULL);
 		}
 		if (st) {
@@ -351,7 +300,7 @@ static migplan_status map_tuple(const migplan_node *n, migplan_chtype **out, int
 			return st;
 		}
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, n, out);
 }
 
@@ -363,19 +312,19 @@ static migplan_status map_array(const migplan_node *n, migplan_chtype **out, int
 	                             "elementNullable", &nullable);
 	if (st)
 		return st;
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	migplan_chtype_kind kind = MIGPLAN_CHTYPE_OTHER;
-	sbuf elem = {0};
+	migplan__sb elem = MIGPLAN__SB_INIT;
 	st = put_child(&elem, get2(n, "elementType", "element_type"), n, "elementType", depth, &kind);
 	if (st) {
 		free(elem.ptr);
 		return st;
 	}
 	nullable = nullable && kind != MIGPLAN_CHTYPE_NULLABLE;
-	sb_puts(&b, nullable ? "Array(Nullable(" : "Array(");
-	sb_putn(&b, elem.ptr ? elem.ptr : "", elem.len);
-	sb_puts(&b, nullable ? "))" : ")");
-	b.oom |= elem.oom;
+	migplan__sb_puts(&b, nullable ? "Array(Nullable(" : "Array(");
+	migplan__sb_append(&b, elem.ptr ? elem.ptr : "", elem.len);
+	migplan__sb_puts(&b, nullable ? "))" : ")");
+	b.failed |= elem.failed;
 	free(elem.ptr);
 	return finish(&b, n, out);
 }
@@ -383,18 +332,18 @@ static migplan_status map_array(const migplan_node *n, migplan_chtype **out, int
 /* {keyType: K, valueType: V} (or snake_case): Map(K, V). */
 static migplan_status map_map(const migplan_node *n, migplan_chtype **out, int depth)
 {
-	sbuf b = {0};
-	sb_puts(&b, "Map(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "Map(");
 	migplan_status st = put_child(&b, get2(n, "keyType", "key_type"), n, "keyType", depth, NULL);
 	if (!st) {
-		sb_puts(&b, ", ");
+		migplan__sb_puts(&b, ", ");
 		st = put_child(&b, get2(n, "valueType", "value_type"), n, "valueType", depth, NULL);
 	}
 	if (st) {
 		free(b.ptr);
 		return st;
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, n, out);
 }
 
@@ -411,15 +360,15 @@ static int is_json(const migplan_node *n)
 	return 0;
 }
 
-static void json_sep(sbuf *b, int *first)
+static void json_sep(migplan__sb *b, int *first)
 {
-	sb_puts(b, *first ? "(" : ", ");
+	migplan__sb_puts(b, *first ? "(" : ", ");
 	*first = 0;
 }
 
 /* max_dynamic_paths / max_dynamic_types: absent or null means ClickHouse's default. */
-static migplan_status json_limit(sbuf *b, int *first, const migplan_node *v, const char *name,
-                                 long long max)
+static migplan_status json_limit(migplan__sb *b, int *first, const migplan_node *v,
+                                 const char *name, long long max)
 {
 	int64_t x;
 	if (!v || migplan_node_kind_of(v) == MIGPLAN_NODE_NULL)
@@ -428,9 +377,7 @@ static migplan_status json_limit(sbuf *b, int *first, const migplan_node *v, con
 		return migplan__error_node(MIGPLAN_ESCHEMA, v, "expected %s to be an integer from 0 to %lld",
 		                           name, max);
 	json_sep(b, first);
-	sb_puts(b, name);
-	sb_puts(b, "=");
-	sb_putll(b, (long long)x);
+	migplan__sb_printf(b, "%s=%lld", name, (long long)x);
 	return MIGPLAN_OK;
 }
 
@@ -442,7 +389,7 @@ static migplan_status opt_list(const migplan_node *v, const migplan_node *parent
 	return need_seq(v, parent, what);
 }
 
-static migplan_status json_typed_paths(sbuf *b, int *first, const migplan_node *n, int depth)
+static migplan_status json_typed_paths(migplan__sb *b, int *first, const migplan_node *n, int depth)
 {
 	const migplan_node *v = get2(n, "typed_paths", "typedPaths");
 	migplan_status st = opt_list(v, n, "typed_paths");
@@ -457,13 +404,13 @@ static migplan_status json_typed_paths(sbuf *b, int *first, const migplan_node *
 			return st;
 		json_sep(b, first);
 		sb_quoted(b, path, len, '`');
-		sb_puts(b, " ");
+		migplan__sb_puts(b, " ");
 		st = put_child(b, migplan_node_at(tp, 1), tp, "the path type", depth, NULL);
 	}
 	return st;
 }
 
-static migplan_status json_skips(sbuf *b, int *first, const migplan_node *n, int regexp)
+static migplan_status json_skips(migplan__sb *b, int *first, const migplan_node *n, int regexp)
 {
 	const char *what = regexp ? "skip_regexps" : "skip_paths";
 	const migplan_node *v = get2(n, what, regexp ? "skipRegexps" : "skipPaths");
@@ -475,7 +422,7 @@ static migplan_status json_skips(sbuf *b, int *first, const migplan_node *n, int
 		if (st)
 			return st;
 		json_sep(b, first);
-		sb_puts(b, regexp ? "SKIP REGEXP " : "SKIP ");
+		migplan__sb_puts(b, regexp ? "SKIP REGEXP " : "SKIP ");
 		sb_quoted(b, s, len, regexp ? '\'' : '`');
 	}
 	return st;
@@ -484,9 +431,9 @@ static migplan_status json_skips(sbuf *b, int *first, const migplan_node *n, int
 /* The JSON object: JSON or JSON(max_dynamic_paths=N, path Type, SKIP path, SKIP REGEXP 're'). */
 static migplan_status map_json(const migplan_node *n, migplan_chtype **out, int depth)
 {
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	int first = 1;
-	sb_puts(&b, "JSON");
+	migplan__sb_puts(&b, "JSON");
 	migplan_status st = json_limit(&b, &first, get2(n, "max_dynamic_paths", "maxDynamicPaths"),
 	                               "max_dynamic_paths", 10000);
 	if (!st)
@@ -503,7 +450,7 @@ static migplan_status map_json(const migplan_node *n, migplan_chtype **out, int 
 		return st;
 	}
 	if (!first)
-		sb_puts(&b, ")");
+		migplan__sb_puts(&b, ")");
 	return finish(&b, n, out);
 }
 
@@ -601,15 +548,15 @@ static migplan_status map_enum(const migplan_node *n, migplan_chtype **out)
 		return migplan__error_oom();
 	int is_int = 0;
 	st = enum_members(values, all, &is_int);
-	sbuf b = {0};
-	sb_puts(&b, "Enum(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "Enum(");
 	for (size_t i = 0; !st && i < count; i++) {
 		if (i)
-			sb_puts(&b, ", ");
+			migplan__sb_puts(&b, ", ");
 		sb_quoted(&b, all[i].label, all[i].len, '\'');
 		if (is_int) {
-			sb_puts(&b, " = ");
-			sb_putll(&b, (long long)all[i].value);
+			migplan__sb_puts(&b, " = ");
+			migplan__sb_printf(&b, "%lld", (long long)all[i].value);
 		}
 	}
 	free(all);
@@ -617,7 +564,7 @@ static migplan_status map_enum(const migplan_node *n, migplan_chtype **out)
 		free(b.ptr);
 		return st;
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, n, out);
 }
 
@@ -628,7 +575,7 @@ static int nullable_allowed(migplan_chtype_kind k)
 	return k != MIGPLAN_CHTYPE_NULLABLE && k != MIGPLAN_CHTYPE_ARRAY && k != MIGPLAN_CHTYPE_NESTED;
 }
 
-static migplan_status nested_column(sbuf *b, const migplan_node *c, int depth)
+static migplan_status nested_column(migplan__sb *b, const migplan_node *c, int depth)
 {
 	const char *name;
 	size_t len;
@@ -656,7 +603,7 @@ static migplan_status nested_column(sbuf *b, const migplan_node *c, int depth)
 		return st;
 	}
 	sb_quoted(b, name, len, '`');
-	sb_puts(b, " ");
+	migplan__sb_puts(b, " ");
 	sb_tree(b, t);
 	migplan_chtype_free(t);
 	return MIGPLAN_OK;
@@ -678,18 +625,18 @@ static migplan_status map_nested(const migplan_node *n, migplan_chtype **out, in
 		st = migplan__error_node(MIGPLAN_ESCHEMA, cols, "a Nested type needs at least one column");
 	if (st)
 		return st;
-	sbuf b = {0};
-	sb_puts(&b, "Nested(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "Nested(");
 	for (size_t i = 0; !st && i < migplan_node_count(cols); i++) {
 		if (i)
-			sb_puts(&b, ", ");
+			migplan__sb_puts(&b, ", ");
 		st = nested_column(&b, migplan_node_at(cols, i), depth);
 	}
 	if (st) {
 		free(b.ptr);
 		return st;
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, n, out);
 }
 
@@ -800,7 +747,7 @@ static int function_name_ok(const char *s, size_t n)
 	return depth == 0 && !quote;
 }
 
-static migplan_status put_function(sbuf *b, const migplan_node *v, const char *what)
+static migplan_status put_function(migplan__sb *b, const migplan_node *v, const char *what)
 {
 	const char *fn;
 	size_t len;
@@ -811,7 +758,7 @@ static migplan_status put_function(sbuf *b, const migplan_node *v, const char *w
 		return migplan__error_node(MIGPLAN_ESCHEMA, migplan_node_get(v, "functionName"),
 		                           "expected the %s functionName to be a function name, "
 		                           "optionally with parameters", what);
-	sb_putn(b, fn, len);
+	migplan__sb_append(b, fn, len);
 	return MIGPLAN_OK;
 }
 
@@ -822,20 +769,20 @@ static migplan_status map_aggregate(const migplan_node *v, migplan_chtype **out)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v, "expected aggregationFunction to be "
 		                           "{functionName, argumentTypes}, found %s", kind_name(v));
 	const migplan_node *args = migplan_node_get(v, "argumentTypes");
-	sbuf b = {0};
-	sb_puts(&b, "AggregateFunction(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "AggregateFunction(");
 	migplan_status st = put_function(&b, v, "aggregationFunction");
 	if (!st)
 		st = need_seq(args, v, "argumentTypes");
 	for (size_t i = 0; !st && i < migplan_node_count(args); i++) {
-		sb_puts(&b, ", ");
+		migplan__sb_puts(&b, ", ");
 		st = put_child(&b, migplan_node_at(args, i), args, "an argument type", 0, NULL);
 	}
 	if (st) {
 		free(b.ptr);
 		return st;
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, v, out);
 }
 
@@ -845,18 +792,18 @@ static migplan_status map_simple_aggregate(const migplan_node *v, migplan_chtype
 	if (migplan_node_kind_of(v) != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v, "expected simpleAggregationFunction to be "
 		                           "{functionName, argumentType}, found %s", kind_name(v));
-	sbuf b = {0};
-	sb_puts(&b, "SimpleAggregateFunction(");
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, "SimpleAggregateFunction(");
 	migplan_status st = put_function(&b, v, "simpleAggregationFunction");
 	if (!st) {
-		sb_puts(&b, ", ");
+		migplan__sb_puts(&b, ", ");
 		st = put_child(&b, migplan_node_get(v, "argumentType"), v, "argumentType", 0, NULL);
 	}
 	if (st) {
 		free(b.ptr);
 		return st;
 	}
-	sb_puts(&b, ")");
+	migplan__sb_puts(&b, ")");
 	return finish(&b, v, out);
 }
 
