@@ -69,12 +69,16 @@ def test_two_outputs_are_a_pair():
         capi.target_choose(b"[", "main")
 
 
-def test_scalars_with_nul_bytes_keep_their_length():
+def test_node_text():
     plan = capi.plan_load_buffer(b'created_at: x\noperations:\n- RawSql:\n    sql: ["a"]\n'
-                                 b'    description: "x\\0y"\n', None)
+                                 b'    description: "caf\xc3\xa9 \\t"\n', None)
     node = capi.op_field(capi.plan_op_at(plan, 0), "description")
-    assert capi.node_text(node) == "x\0y"
+    assert capi.node_text(node) == "caf\u00e9 \t"  # the length comes from the library
     assert capi.node_text(capi.plan_root(plan)) is None  # a mapping has no text
+    # a NUL byte inside a string is refused where it is
+    with pytest.raises(migplan.SchemaError) as info:
+        capi.plan_load_buffer(b'created_at: x\noperations: []\nnote: "x\\0y"\n', "p.yaml")
+    assert (info.value.file, info.value.line) == ("p.yaml", 3)
 
 
 def test_integer_output_parameter():

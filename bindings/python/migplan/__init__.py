@@ -29,7 +29,7 @@ from .errors import (Error, FileError, InvalidArgumentError, LimitError, NotFoun
 __all__ = [
     "Plan", "Operation", "Finding", "Location", "Edit", "Violation", "Verdict", "Snapshot",
     "Table", "Column", "Rule", "ParseOptions", "Severity", "ChangeType", "Category",
-    "DataLoss", "type_change", "rules", "version",
+    "DataLoss", "REPORT_KINDS", "type_change", "rules", "version",
     "Error", "OutOfMemoryError", "InvalidArgumentError", "FileError", "ParseError",
     "SchemaError", "UnsupportedError", "VersionError", "LimitError", "NotFoundError",
 ]
@@ -44,6 +44,11 @@ ParseOptions = capi.ParseOptions
 def version():
     """The version of the loaded C library, e.g. ``"0.1.0"``."""
     return capi.version_string()
+
+
+#: The report kinds of Plan.report().
+REPORT_KINDS = ("rollout", "pr-body", "checklist", "runbook", "dashboard", "alerts",
+                "strategy", "phases")
 
 
 class Severity(enum.IntEnum):
@@ -628,6 +633,37 @@ class Plan:
     def to_yaml(self):
         """The plan as YAML, byte for byte the way Moose writes plan.yaml."""
         return capi.plan_to_yaml(self._handle)
+
+    # --- reports ---------------------------------------------------------------------
+    def _report(self, kind, format, table_stats):
+        k = capi.report_kind_from_name(kind)
+        if not k:
+            raise ValueError(f"unknown report kind {kind!r} (one of {', '.join(REPORT_KINDS)})")
+        f = capi.report_format_from_name(format)
+        if not f:
+            raise ValueError(f"unknown report format {format!r} (markdown or json)")
+        h = self._handle
+        self.findings  # analysed with the configuration, so allow reasons reach the report
+        report = capi.report_new(h)
+        for key, (rows, size) in (table_stats or {}).items():
+            database, table = key if isinstance(key, tuple) else (None, key)
+            capi.report_set_table_stats(report, database, table, rows, size)
+        return report, k, f
+
+    def report(self, kind="rollout", format="markdown", table_stats=None):
+        """Render a report: ``kind`` is one of :data:`REPORT_KINDS` ("rollout", "pr-body",
+        "checklist", ...), ``format`` "markdown" or "json". ``table_stats`` maps a table name
+        (or a (database, table) pair) to (rows, bytes on disk), which the analysis cannot
+        know; without it durations are reported as unknown."""
+        report, k, f = self._report(kind, format, table_stats)
+        return capi.report_render(report, k, f)
+
+    def write_report(self, directory, kind="rollout", format="markdown", filename=None,
+                     table_stats=None):
+        """Write a report under ``directory`` atomically (by default to its usual place,
+        e.g. docs/database-report/rollout-plan.md) and return the path written."""
+        report, k, f = self._report(kind, format, table_stats)
+        return capi.report_write(report, k, f, _fspath(directory), filename)
 
     def __repr__(self):
         if self._h is None:
