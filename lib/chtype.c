@@ -15,6 +15,7 @@
 
 #include "chtype-private.h"
 #include "error.h"
+#include "strbuf.h"
 
 /* Deeper nesting is refused rather than risking the stack (ClickHouse's max_parser_depth is 1000). */
 #define MAX_DEPTH 1000
@@ -59,71 +60,27 @@ struct migplan_chtype {
 	long long max_paths;     /* JSON max_dynamic_paths; -1 = default */
 };
 
-/* ---- growable string ---------------------------------------------------------------- */
+/* ---- writing text, on the growable string of lib/strbuf.h ----------------------------- */
 
-typedef struct sbuf {
-	char *ptr;
-	size_t len;
-	size_t cap;
-	int oom; /* sticky: after a failed allocation every append is a no-op */
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1) {
-			if (cap > (size_t)-1 / 2) {
-				b->oom = 1;
-				return;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->ptr, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->ptr = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->ptr + b->len, s, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void sb_putc(sbuf *b, char c)
-{
-	sb_putn(b, &c, 1);
-}
-
-static void sb_putll(sbuf *b, long long v)
+static void sb_putll(migplan__sb *b, long long v)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%lld", v);
-	sb_putn(b, tmp, (size_t)n);
+	migplan__sb_append(b, tmp, (size_t)n);
 }
 
-static void sb_putull(sbuf *b, unsigned long long v)
+static void sb_putull(migplan__sb *b, unsigned long long v)
 {
 	char tmp[32];
 	int n = snprintf(tmp, sizeof(tmp), "%llu", v);
-	sb_putn(b, tmp, (size_t)n);
+	migplan__sb_append(b, tmp, (size_t)n);
 }
 
 /* ClickHouse's writeAnyEscapedString: only these bytes are escaped; every other byte,
  * other control characters and UTF-8 included, is written as is. */
-static void sb_quoted(sbuf *b, const char *s, size_t n, char quote)
+static void sb_quoted(migplan__sb *b, const char *s, size_t n, char quote)
 {
-	sb_putc(b, quote);
+	migplan__sb_putc(b, quote);
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		const char *esc = NULL;
@@ -138,15 +95,15 @@ static void sb_quoted(sbuf *b, const char *s, size_t n, char quote)
 		default: break;
 		}
 		if (esc) {
-			sb_puts(b, esc);
+			migplan__sb_puts(b, esc);
 		} else if (c == quote) {
-			sb_putc(b, '\\');
-			sb_putc(b, c);
+			migplan__sb_putc(b, '\\');
+			migplan__sb_putc(b, c);
 		} else {
-			sb_putc(b, c);
+			migplan__sb_putc(b, c);
 		}
 	}
-	sb_putc(b, quote);
+	migplan__sb_putc(b, quote);
 }
 
 /* ---- ASCII helpers (never the locale's ctype) ---------------------------------------- */
@@ -236,10 +193,10 @@ static int ident_is_plain(const char *s, size_t n)
 	return 1;
 }
 
-static void sb_ident(sbuf *b, const chstr *name)
+static void sb_ident(migplan__sb *b, const chstr *name)
 {
 	if (ident_is_plain(name->ptr, name->len))
-		sb_putn(b, name->ptr, name->len);
+		migplan__sb_append(b, name->ptr, name->len);
 	else
 		sb_quoted(b, name->ptr, name->len, '`');
 }
@@ -488,12 +445,12 @@ static const char *const versioned_functions[] = {
 /* The name ClickHouse reports for an aggregate function, appended to b. Unknown names are
  * kept as written (ClickHouse would refuse them, but this library does not know every
  * function). */
-static void fn_resolve(sbuf *b, const char *name, size_t n, int depth)
+static void fn_resolve(migplan__sb *b, const char *name, size_t n, int depth)
 {
 	for (size_t i = 0; i < COUNT_OF(fn_aliases); i++) {
 		const fn_alias *a = &fn_aliases[i];
 		if (a->ci ? ci_eqn(name, n, a->name) : eqn(name, n, a->name)) {
-			sb_puts(b, a->target ? a->target : a->name);
+			migplan__sb_puts(b, a->target ? a->target : a->name);
 			return;
 		}
 	}
@@ -501,11 +458,11 @@ static void fn_resolve(sbuf *b, const char *name, size_t n, int depth)
 		size_t cn = strlen(combinators[i]);
 		if (n > cn && memcmp(name + n - cn, combinators[i], cn) == 0) {
 			fn_resolve(b, name, n - cn, depth + 1);
-			sb_puts(b, combinators[i]);
+			migplan__sb_puts(b, combinators[i]);
 			return;
 		}
 	}
-	sb_putn(b, name, n);
+	migplan__sb_append(b, name, n);
 }
 
 static int fn_is_versioned(const char *name, size_t n, int depth)
@@ -618,107 +575,107 @@ static int add_skip(migplan_chtype *t, int regexp, chstr text)
 
 /* ---- rendering ----------------------------------------------------------------------- */
 
-static void render(sbuf *b, const migplan_chtype *t);
+static void render(migplan__sb *b, const migplan_chtype *t);
 
-static void render_children(sbuf *b, const migplan_chtype *t, size_t from)
+static void render_children(migplan__sb *b, const migplan_chtype *t, size_t from)
 {
 	for (size_t i = from; i < t->child_count; i++) {
 		if (i > from)
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 		if (t->child_names && t->child_names[i].ptr) {
 			sb_ident(b, &t->child_names[i]);
-			sb_putc(b, ' ');
+			migplan__sb_putc(b, ' ');
 		}
 		render(b, t->children[i]);
 	}
 }
 
-static void render_enum(sbuf *b, const migplan_chtype *t)
+static void render_enum(migplan__sb *b, const migplan_chtype *t)
 {
-	sb_puts(b, t->name);
-	sb_putc(b, '(');
+	migplan__sb_puts(b, t->name);
+	migplan__sb_putc(b, '(');
 	for (size_t i = 0; i < t->enum_count; i++) {
 		if (i)
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 		sb_quoted(b, t->members[i].name.ptr, t->members[i].name.len, '\'');
-		sb_puts(b, " = ");
+		migplan__sb_puts(b, " = ");
 		sb_putll(b, t->members[i].value);
 	}
-	sb_putc(b, ')');
+	migplan__sb_putc(b, ')');
 }
 
 /* DataTypeObject::doGetName: non-default limits, typed paths (sorted), SKIP paths (sorted),
  * SKIP REGEXPs (in order); a bare `JSON` when there is nothing to say. */
-static void render_json(sbuf *b, const migplan_chtype *t)
+static void render_json(migplan__sb *b, const migplan_chtype *t)
 {
 	int first = 1;
-	sb_puts(b, "JSON");
-#define SEP() (sb_puts(b, first ? "(" : ", "), first = 0)
+	migplan__sb_puts(b, "JSON");
+#define SEP() (migplan__sb_puts(b, first ? "(" : ", "), first = 0)
 	if (t->max_types >= 0) {
 		SEP();
-		sb_puts(b, "max_dynamic_types=");
+		migplan__sb_puts(b, "max_dynamic_types=");
 		sb_putll(b, t->max_types);
 	}
 	if (t->max_paths >= 0) {
 		SEP();
-		sb_puts(b, "max_dynamic_paths=");
+		migplan__sb_puts(b, "max_dynamic_paths=");
 		sb_putll(b, t->max_paths);
 	}
 	for (size_t i = 0; i < t->child_count; i++) {
 		SEP();
 		sb_ident(b, &t->child_names[i]);
-		sb_putc(b, ' ');
+		migplan__sb_putc(b, ' ');
 		render(b, t->children[i]);
 	}
 	for (size_t i = 0; i < t->skip_count; i++) {
 		SEP();
 		if (t->skips[i].regexp) {
-			sb_puts(b, "SKIP REGEXP ");
+			migplan__sb_puts(b, "SKIP REGEXP ");
 			sb_quoted(b, t->skips[i].text.ptr, t->skips[i].text.len, '\'');
 		} else {
-			sb_puts(b, "SKIP ");
+			migplan__sb_puts(b, "SKIP ");
 			sb_ident(b, &t->skips[i].text);
 		}
 	}
 #undef SEP
 	if (!first)
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 }
 
-static void render(sbuf *b, const migplan_chtype *t)
+static void render(migplan__sb *b, const migplan_chtype *t)
 {
 	switch (t->kind) {
 	case MIGPLAN_CHTYPE_OTHER:
-		sb_puts(b, t->text);
+		migplan__sb_puts(b, t->text);
 		return;
 	case MIGPLAN_CHTYPE_DECIMAL:
-		sb_puts(b, "Decimal(");
+		migplan__sb_puts(b, "Decimal(");
 		sb_putull(b, t->precision);
-		sb_puts(b, ", ");
+		migplan__sb_puts(b, ", ");
 		sb_putull(b, t->scale);
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	case MIGPLAN_CHTYPE_FIXED_STRING:
-		sb_puts(b, "FixedString(");
+		migplan__sb_puts(b, "FixedString(");
 		sb_putull(b, t->length);
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	case MIGPLAN_CHTYPE_DATETIME:
-		sb_puts(b, "DateTime");
+		migplan__sb_puts(b, "DateTime");
 		if (t->tz) {
-			sb_putc(b, '(');
+			migplan__sb_putc(b, '(');
 			sb_quoted(b, t->tz, strlen(t->tz), '\'');
-			sb_putc(b, ')');
+			migplan__sb_putc(b, ')');
 		}
 		return;
 	case MIGPLAN_CHTYPE_DATETIME64:
-		sb_puts(b, "DateTime64(");
+		migplan__sb_puts(b, "DateTime64(");
 		sb_putull(b, t->precision);
 		if (t->tz) {
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 			sb_quoted(b, t->tz, strlen(t->tz), '\'');
 		}
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	case MIGPLAN_CHTYPE_ENUM8:
 	case MIGPLAN_CHTYPE_ENUM16:
@@ -728,32 +685,32 @@ static void render(sbuf *b, const migplan_chtype *t)
 		render_json(b, t);
 		return;
 	case MIGPLAN_CHTYPE_DYNAMIC:
-		sb_puts(b, "Dynamic");
+		migplan__sb_puts(b, "Dynamic");
 		if (t->max_types >= 0) {
-			sb_puts(b, "(max_types=");
+			migplan__sb_puts(b, "(max_types=");
 			sb_putll(b, t->max_types);
-			sb_putc(b, ')');
+			migplan__sb_putc(b, ')');
 		}
 		return;
 	case MIGPLAN_CHTYPE_AGGREGATE_FUNCTION:
-		sb_puts(b, "AggregateFunction(");
+		migplan__sb_puts(b, "AggregateFunction(");
 		if (t->version) {
 			sb_putull(b, t->version);
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 		}
-		sb_puts(b, t->function);
+		migplan__sb_puts(b, t->function);
 		if (t->child_count)
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 		render_children(b, t, 0);
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	case MIGPLAN_CHTYPE_SIMPLE_AGGREGATE_FUNCTION:
-		sb_puts(b, "SimpleAggregateFunction(");
-		sb_puts(b, t->function);
+		migplan__sb_puts(b, "SimpleAggregateFunction(");
+		migplan__sb_puts(b, t->function);
 		if (t->child_count)
-			sb_puts(b, ", ");
+			migplan__sb_puts(b, ", ");
 		render_children(b, t, 0);
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	case MIGPLAN_CHTYPE_ARRAY:
 	case MIGPLAN_CHTYPE_MAP:
@@ -762,13 +719,13 @@ static void render(sbuf *b, const migplan_chtype *t)
 	case MIGPLAN_CHTYPE_NULLABLE:
 	case MIGPLAN_CHTYPE_LOW_CARDINALITY:
 	case MIGPLAN_CHTYPE_VARIANT:
-		sb_puts(b, t->name);
-		sb_putc(b, '(');
+		migplan__sb_puts(b, t->name);
+		migplan__sb_putc(b, '(');
 		render_children(b, t, 0);
-		sb_putc(b, ')');
+		migplan__sb_putc(b, ')');
 		return;
 	default:
-		sb_puts(b, t->name);
+		migplan__sb_puts(b, t->name);
 		return;
 	}
 }
@@ -780,9 +737,9 @@ migplan_status migplan_chtype_render(const migplan_chtype *t, char **out)
 	*out = NULL;
 	if (!t)
 		return migplan__error(MIGPLAN_EINVAL, "migplan_chtype_render: type is NULL");
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	render(&b, t);
-	if (b.oom || !b.ptr) {
+	if (b.failed || !b.ptr) {
 		free(b.ptr);
 		return migplan__error_oom();
 	}
@@ -913,7 +870,7 @@ static migplan_status read_quoted(parser *p, chstr *out)
 {
 	char q = p->s[p->pos];
 	size_t start = p->pos++;
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	for (;;) {
 		if (p->pos >= p->len) {
 			free(b.ptr);
@@ -923,35 +880,35 @@ static migplan_status read_quoted(parser *p, chstr *out)
 		char c = p->s[p->pos++];
 		if (c == q) {
 			if (p->pos < p->len && p->s[p->pos] == q) { /* '' inside '...' */
-				sb_putc(&b, q);
+				migplan__sb_putc(&b, q);
 				p->pos++;
 				continue;
 			}
 			break;
 		}
 		if (c != '\\') {
-			sb_putc(&b, c);
+			migplan__sb_putc(&b, c);
 			continue;
 		}
 		if (p->pos >= p->len)
 			continue; /* reported as unterminated above */
 		char e = p->s[p->pos++];
 		switch (e) {
-		case 'a': sb_putc(&b, '\a'); break;
-		case 'b': sb_putc(&b, '\b'); break;
-		case 'e': sb_putc(&b, '\x1b'); break;
-		case 'f': sb_putc(&b, '\f'); break;
-		case 'n': sb_putc(&b, '\n'); break;
-		case 'r': sb_putc(&b, '\r'); break;
-		case 't': sb_putc(&b, '\t'); break;
-		case 'v': sb_putc(&b, '\v'); break;
-		case '0': sb_putc(&b, '\0'); break;
+		case 'a': migplan__sb_putc(&b, '\a'); break;
+		case 'b': migplan__sb_putc(&b, '\b'); break;
+		case 'e': migplan__sb_putc(&b, '\x1b'); break;
+		case 'f': migplan__sb_putc(&b, '\f'); break;
+		case 'n': migplan__sb_putc(&b, '\n'); break;
+		case 'r': migplan__sb_putc(&b, '\r'); break;
+		case 't': migplan__sb_putc(&b, '\t'); break;
+		case 'v': migplan__sb_putc(&b, '\v'); break;
+		case '0': migplan__sb_putc(&b, '\0'); break;
 		case 'N': break; /* ClickHouse's NULL marker: no character */
 		case 'x':
 			if (p->pos + 1 < p->len && is_hex((unsigned char)p->s[p->pos]) &&
 			    is_hex((unsigned char)p->s[p->pos + 1])) {
 				char hex[3] = {p->s[p->pos], p->s[p->pos + 1], '\0'};
-				sb_putc(&b, (char)strtol(hex, NULL, 16));
+				migplan__sb_putc(&b, (char)strtol(hex, NULL, 16));
 				p->pos += 2;
 				break;
 			}
@@ -962,12 +919,12 @@ static migplan_status read_quoted(parser *p, chstr *out)
 			 * except before quotes, '?', a backslash and control characters. */
 			if (e != '\\' && e != '\'' && e != '"' && e != '`' && e != '?' &&
 			    !((unsigned char)e < 0x20 || e == 0x7f))
-				sb_putc(&b, '\\');
-			sb_putc(&b, e);
+				migplan__sb_putc(&b, '\\');
+			migplan__sb_putc(&b, e);
 			break;
 		}
 	}
-	if (b.oom) {
+	if (b.failed) {
 		free(b.ptr);
 		return oom();
 	}
@@ -1084,21 +1041,21 @@ static migplan_status parse_type(parser *p, migplan_chtype **out);
 /* Float64 as ClickHouse writes a literal parameter (double-conversion's shortest form with
  * a trailing '.', decimal notation for exponents -6..20): 1.0 -> `1.`, 1e-7 -> `1e-7`,
  * 1e3 -> `1000.`, 1e22 -> `1e22`. */
-static void put_float(sbuf *b, double v)
+static void put_float(migplan__sb *b, double v)
 {
 	if (isnan(v)) {
-		sb_puts(b, "nan");
+		migplan__sb_puts(b, "nan");
 		return;
 	}
 	if (isinf(v)) {
-		sb_puts(b, v < 0 ? "-inf" : "inf");
+		migplan__sb_puts(b, v < 0 ? "-inf" : "inf");
 		return;
 	}
 	if (signbit(v))
-		sb_putc(b, '-');
+		migplan__sb_putc(b, '-');
 	v = fabs(v);
 	if (v == 0) {
-		sb_puts(b, "0.");
+		migplan__sb_puts(b, "0.");
 		return;
 	}
 	char buf[48];
@@ -1119,33 +1076,33 @@ static void put_float(sbuf *b, double v)
 	int point = exp + 1; /* digits before the decimal point */
 	if (exp >= -6 && exp < 21) {
 		if (point <= 0) {
-			sb_puts(b, "0.");
+			migplan__sb_puts(b, "0.");
 			for (int i = 0; i < -point; i++)
-				sb_putc(b, '0');
-			sb_putn(b, digits, nd);
+				migplan__sb_putc(b, '0');
+			migplan__sb_append(b, digits, nd);
 		} else if ((size_t)point >= nd) {
-			sb_putn(b, digits, nd);
+			migplan__sb_append(b, digits, nd);
 			for (size_t i = nd; i < (size_t)point; i++)
-				sb_putc(b, '0');
-			sb_putc(b, '.');
+				migplan__sb_putc(b, '0');
+			migplan__sb_putc(b, '.');
 		} else {
-			sb_putn(b, digits, (size_t)point);
-			sb_putc(b, '.');
-			sb_putn(b, digits + point, nd - (size_t)point);
+			migplan__sb_append(b, digits, (size_t)point);
+			migplan__sb_putc(b, '.');
+			migplan__sb_append(b, digits + point, nd - (size_t)point);
 		}
 		return;
 	}
-	sb_putc(b, digits[0]);
+	migplan__sb_putc(b, digits[0]);
 	if (nd > 1) {
-		sb_putc(b, '.');
-		sb_putn(b, digits + 1, nd - 1);
+		migplan__sb_putc(b, '.');
+		migplan__sb_append(b, digits + 1, nd - 1);
 	}
-	sb_putc(b, 'e');
+	migplan__sb_putc(b, 'e');
 	sb_putll(b, exp);
 }
 
 /* strtod and printf follow LC_NUMERIC; numbers in type strings always use '.'. */
-static int put_float_text(sbuf *b, const char *text)
+static int put_float_text(migplan__sb *b, const char *text)
 {
 	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	if (!c)
@@ -1157,7 +1114,7 @@ static int put_float_text(sbuf *b, const char *text)
 	return 0;
 }
 
-static migplan_status read_literal(parser *p, sbuf *b, int depth);
+static migplan_status read_literal(parser *p, migplan__sb *b, int depth);
 
 /* Scans a decimal number (digits, fraction, exponent); *is_float when it has either. */
 static int scan_decimal(parser *p, int *is_float)
@@ -1193,7 +1150,7 @@ static int scan_decimal(parser *p, int *is_float)
 /* A parameter number as ClickHouse prints it back: an integer that fits 64 bits (UInt64,
  * or Int64 when negative) stays an integer (leading zeros dropped, hex and binary
  * converted); anything else is a Float64. */
-static migplan_status read_number(parser *p, sbuf *b)
+static migplan_status read_number(parser *p, migplan__sb *b)
 {
 	size_t start = p->pos;
 	int neg = peek(p) == '-';
@@ -1204,7 +1161,7 @@ static migplan_status read_number(parser *p, sbuf *b)
 	          ci_eqn(p->s + p->pos, n, "nan"))) {
 		int nan = ci_eqn(p->s + p->pos, n, "nan");
 		p->pos += n;
-		sb_puts(b, nan ? "nan" : neg ? "-inf" : "inf");
+		migplan__sb_puts(b, nan ? "nan" : neg ? "-inf" : "inf");
 		return MIGPLAN_OK;
 	}
 	if (peek(p) == '0' && (to_lower(peek_at(p, 1)) == 'x' || to_lower(peek_at(p, 1)) == 'b')) {
@@ -1233,7 +1190,7 @@ static migplan_status read_number(parser *p, sbuf *b)
 		fits = 0;
 	if (fits) {
 		if (neg && v)
-			sb_putc(b, '-');
+			migplan__sb_putc(b, '-');
 		sb_putull(b, v);
 		return MIGPLAN_OK;
 	}
@@ -1245,7 +1202,7 @@ static migplan_status read_number(parser *p, sbuf *b)
 	return r ? oom() : MIGPLAN_OK;
 }
 
-static migplan_status read_literal(parser *p, sbuf *b, int depth)
+static migplan_status read_literal(parser *p, migplan__sb *b, int depth)
 {
 	skip_ws(p);
 	int c = peek(p);
@@ -1262,14 +1219,14 @@ static migplan_status read_literal(parser *p, sbuf *b, int depth)
 		if (depth > 32)
 			return fail(p, "parameter nested too deeply");
 		p->pos++;
-		sb_putc(b, '[');
+		migplan__sb_putc(b, '[');
 		if (accept(p, ']')) {
-			sb_putc(b, ']');
+			migplan__sb_putc(b, ']');
 			return MIGPLAN_OK;
 		}
 		for (int first = 1;; first = 0) {
 			if (!first)
-				sb_puts(b, ", ");
+				migplan__sb_puts(b, ", ");
 			migplan_status st = read_literal(p, b, depth + 1);
 			if (st)
 				return st;
@@ -1279,13 +1236,13 @@ static migplan_status read_literal(parser *p, sbuf *b, int depth)
 				break;
 			return fail(p, "expected ',' or ']' in an array parameter");
 		}
-		sb_putc(b, ']');
+		migplan__sb_putc(b, ']');
 		return MIGPLAN_OK;
 	}
 	size_t n = word_len(p);
 	if (n && ci_eqn(p->s + p->pos, n, "NULL")) {
 		p->pos += n;
-		sb_puts(b, "NULL");
+		migplan__sb_puts(b, "NULL");
 		return MIGPLAN_OK;
 	}
 	return read_number(p, b);
@@ -1301,7 +1258,7 @@ static migplan_status read_function(parser *p, migplan_chtype *t)
 	migplan_status st = read_name(p, &name);
 	if (st)
 		return st;
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	fn_resolve(&b, name.ptr, name.len, 0);
 	if (t->kind == MIGPLAN_CHTYPE_AGGREGATE_FUNCTION &&
 	    fn_is_versioned(b.ptr ? b.ptr : "", b.len, 0))
@@ -1309,10 +1266,10 @@ static migplan_status read_function(parser *p, migplan_chtype *t)
 	free(name.ptr);
 	if (accept(p, '(') && !accept(p, ')')) {
 		/* `sum()` is reported as `sum` */
-		sb_putc(&b, '(');
+		migplan__sb_putc(&b, '(');
 		for (int first = 1;; first = 0) {
 			if (!first)
-				sb_puts(&b, ", ");
+				migplan__sb_puts(&b, ", ");
 			st = read_literal(p, &b, 0);
 			if (st) {
 				free(b.ptr);
@@ -1327,9 +1284,9 @@ static migplan_status read_function(parser *p, migplan_chtype *t)
 			if (!more)
 				break;
 		}
-		sb_putc(&b, ')');
+		migplan__sb_putc(&b, ')');
 	}
-	if (b.oom || !b.ptr) {
+	if (b.failed || !b.ptr) {
 		free(b.ptr);
 		return oom();
 	}
@@ -1722,9 +1679,9 @@ static migplan_status sort_variant(migplan_chtype *t)
 		return oom();
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
-		sbuf b = {0};
+		migplan__sb b = MIGPLAN__SB_INIT;
 		render(&b, t->children[i]);
-		failed |= b.oom || !b.ptr;
+		failed |= b.failed || !b.ptr;
 		names[i].ptr = b.ptr;
 		names[i].len = b.len;
 	}
@@ -1840,7 +1797,7 @@ static migplan_status parse_elements(parser *p, migplan_chtype *t)
 /* A JSON path: name parts separated by dots, each bare or quoted (`a`.`b` is a.b). */
 static migplan_status read_path(parser *p, chstr *out)
 {
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	for (;;) {
 		chstr part;
 		skip_ws(p);
@@ -1853,14 +1810,14 @@ static migplan_status read_path(parser *p, chstr *out)
 			free(b.ptr);
 			return st;
 		}
-		sb_putn(&b, part.ptr, part.len);
+		migplan__sb_append(&b, part.ptr, part.len);
 		free(part.ptr);
 		if (peek(p) != '.')
 			break;
 		p->pos++;
-		sb_putc(&b, '.');
+		migplan__sb_putc(&b, '.');
 	}
-	if (b.oom || !b.ptr) {
+	if (b.failed || !b.ptr) {
 		free(b.ptr);
 		return oom();
 	}
@@ -2015,7 +1972,7 @@ static migplan_status parse_dynamic(parser *p, migplan_chtype *t)
 /* Copies balanced parentheses verbatim except for whitespace outside quotes, which is
  * normalised the way ClickHouse prints arguments: none inside the parentheses, one after
  * a comma, one between words. */
-static migplan_status copy_balanced(parser *p, sbuf *b)
+static migplan_status copy_balanced(parser *p, migplan__sb *b)
 {
 	size_t open = p->pos;
 	int depth = 0, space = 0;
@@ -2030,7 +1987,7 @@ static migplan_status copy_balanced(parser *p, sbuf *b)
 		}
 		char last = b->len ? b->ptr[b->len - 1] : '(';
 		if (space && last != '(' && c != ')' && c != ',')
-			sb_putc(b, ' ');
+			migplan__sb_putc(b, ' ');
 		space = 0;
 		if (c == '\'' || c == '`' || c == '"') {
 			size_t start = p->pos;
@@ -2039,10 +1996,10 @@ static migplan_status copy_balanced(parser *p, sbuf *b)
 			if (st)
 				return st;
 			free(s.ptr);
-			sb_putn(b, p->s + start, p->pos - start);
+			migplan__sb_append(b, p->s + start, p->pos - start);
 			continue;
 		}
-		sb_putc(b, (char)c);
+		migplan__sb_putc(b, (char)c);
 		p->pos++;
 		if (c == '(')
 			depth++;
@@ -2055,16 +2012,16 @@ static migplan_status copy_balanced(parser *p, sbuf *b)
 
 static migplan_status parse_other(parser *p, migplan_chtype *t, size_t start, const char *name)
 {
-	sbuf b = {0};
+	migplan__sb b = MIGPLAN__SB_INIT;
 	if (name)
-		sb_puts(&b, name);
+		migplan__sb_puts(&b, name);
 	else
-		sb_putn(&b, p->s + start, p->pos - start);
+		migplan__sb_append(&b, p->s + start, p->pos - start);
 	skip_ws(p);
 	migplan_status st = MIGPLAN_OK;
 	if (peek(p) == '(')
 		st = copy_balanced(p, &b);
-	if (st || b.oom) {
+	if (st || b.failed) {
 		free(b.ptr);
 		return st ? st : oom();
 	}
@@ -2340,10 +2297,11 @@ int migplan_chtype_equal(const migplan_chtype *a, const migplan_chtype *b)
 {
 	if (!a || !b)
 		return a == b;
-	sbuf x = {0}, y = {0};
+	migplan__sb x = MIGPLAN__SB_INIT, y = MIGPLAN__SB_INIT;
 	render(&x, a);
 	render(&y, b);
-	int same = !x.oom && !y.oom && x.len == y.len && (!x.len || !memcmp(x.ptr, y.ptr, x.len));
+	int same = !x.failed && !y.failed && x.len == y.len &&
+	           (!x.len || !memcmp(x.ptr, y.ptr, x.len));
 	free(x.ptr);
 	free(y.ptr);
 	return same;
