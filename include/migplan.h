@@ -23,5 +23,6 @@
 #include "migplan/schema.h"
 #include "migplan/typechange.h"
 #include "migplan/rewrite.h"
+#include "migplan/rehearse.h"
 
 #endif
