@@ -46,6 +46,7 @@ int cmd_type_change(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_rewrite(int argc, char **argv);
 
 /* --- argument parsing (args.c) --- */
 struct cli_option {
@@ -121,6 +122,25 @@ char *cli_format_error(const char *fallback_path);
 void cli_print_error_in(const char *path);
 /** Exit when out of memory: a command-line tool has nothing better to do. */
 void *cli_xalloc(void *ptr);
+/** Read a whole file. @return 0 with *data (NUL-terminated, free()) and *len, or -1 (errno). */
+int cli_read_file(const char *path, char **data, size_t *len);
+/** Replace @p path with @p data so that readers see the old or the new content, never a part:
+ *  a temporary file in the same directory, flushed and given the old file's permission bits,
+ *  is renamed over it. A symbolic link at @p path is written through (and kept) only when it
+ *  leads into @p allowed_dir. @return 0, or -1 with *error (free()) saying why, without the
+ *  path. */
+int cli_write_file_atomic(const char *path, const char *data, size_t len, const char *allowed_dir,
+                          char **error);
+
+/** Print @p text in lines of at most @p width columns (longer words stay whole), each starting
+ *  with @p indent. */
+void cli_print_wrapped(FILE *out, const char *indent, const char *text, size_t width);
+
+/* --- unified diff (diff.c) --- */
+/** `--- a/PATH` / `+++ b/PATH` and `@@` hunks with @p context lines, as `git apply` reads them;
+ *  NULL when the texts are equal. Free with free(). */
+char *cli_unified_diff(const char *path, const char *old_text, size_t old_len, const char *new_text,
+                       size_t new_len, size_t context);
 
 /* --- a growable string (util.c) --- */
 struct cli_buf {
@@ -215,6 +235,11 @@ enum cli_stage {
 /** Load, classify, analyse and validate each input as @p stages ask; fills @p run. */
 void cli_run_inputs(struct cli_run *run, const char *const *inputs, size_t input_count, unsigned stages);
 void cli_run_free(struct cli_run *run);
+
+/** The findings of an analysed @p plan, as the output formats take them; free with
+ *  cli_findings_free(). */
+struct cli_finding *cli_collect_findings(const migplan_plan *plan, size_t *count);
+void cli_findings_free(struct cli_finding *findings, size_t count);
 
 /** 1 when @p r went through every stage (the output shows it); 0 when an input failed. */
 int cli_report_ok(const struct cli_report *r);

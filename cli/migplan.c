@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
 	{"validate", "JSON Schema and semantic validation only", cmd_validate},
 	{"type-change", "judge a change between two ClickHouse types", cmd_type_change},
 	{"target", "choose the target deployment of a branch, or print the blocker", cmd_target},
+	{"rewrite", "list the proposed edits, show the edited plan as a diff, --write it", cmd_rewrite},
 	{"rules", "list every rule", cmd_rules},
 	{"explain", "the help text of a rule", cmd_explain},
 };

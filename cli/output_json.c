@@ -121,7 +121,7 @@ static json_object *related_json(const struct cli_finding *f)
 	return a;
 }
 
-static json_object *finding_json(const struct cli_finding *f)
+json_object *cli_json_finding(const struct cli_finding *f)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "rule", cli_json_string(f->rule));
@@ -145,7 +145,7 @@ static json_object *finding_json(const struct cli_finding *f)
 	return o;
 }
 
-static json_object *edit_json(const migplan_edit *e)
+json_object *cli_json_edit(const migplan_edit *e)
 {
 	json_object *o = json_object_new_object();
 	json_object *removes = json_object_new_array();
@@ -169,7 +169,7 @@ static json_object *edits_json(const struct cli_report *r)
 	if (!r->edits_proposed)
 		return a;
 	for (size_t i = 0; i < migplan_plan_edit_count(r->plan); i++)
-		json_object_array_add(a, edit_json(migplan_plan_edit_at(r->plan, i)));
+		json_object_array_add(a, cli_json_edit(migplan_plan_edit_at(r->plan, i)));
 	return a;
 }
 
@@ -179,7 +179,7 @@ static void add_findings(json_object *doc, const struct cli_report *r)
 	json_object *blockers = json_object_new_array();
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct cli_finding *f = &r->findings[i];
-		json_object_array_add(findings, finding_json(f));
+		json_object_array_add(findings, cli_json_finding(f));
 		if (!f->blocker)
 			continue;
 		json_object *b = location_json(f->path, f->line, f->column);

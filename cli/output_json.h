@@ -16,6 +16,10 @@ json_object *cli_json_document(const char *command);
 json_object *cli_json_string(const char *s);
 /** The judged change of a column: from, to, verdict, cause, reason, example, in_place, key_refused. */
 json_object *cli_json_type_change(const migplan_type_change *c);
+/** One finding, as in the plan documents' `findings` (docs/output-schema.json, finding). */
+json_object *cli_json_finding(const struct cli_finding *f);
+/** One proposed edit: id, rule, description, removes, inserts (output-schema.json, edit). */
+json_object *cli_json_edit(const migplan_edit *e);
 /** The whole document of one plan (the json format prints one per plan). */
 json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r);
 /** Print @p doc on one line, followed by a newline. */

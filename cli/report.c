@@ -362,6 +362,23 @@ static void free_finding(struct cli_finding *f)
 	free(f->related);
 }
 
+struct cli_finding *cli_collect_findings(const migplan_plan *plan, size_t *count)
+{
+	size_t n = migplan_plan_finding_count(plan);
+	struct cli_finding *findings = cli_xalloc(calloc(n ? n : 1, sizeof *findings));
+	for (size_t i = 0; i < n; i++)
+		fill_finding(&findings[i], migplan_plan_finding_at(plan, i));
+	*count = n;
+	return findings;
+}
+
+void cli_findings_free(struct cli_finding *findings, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free_finding(&findings[i]);
+	free(findings);
+}
+
 void cli_run_free(struct cli_run *run)
 {
 	for (size_t i = 0; i < run->report_count; i++) {

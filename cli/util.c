@@ -1,5 +1,8 @@
-/* Paths, strings and error printing for the migplan command. */
+/* Paths, strings, files and error printing for the migplan command. */
+/* realpath() is XSI: resolving symbolic links is what keeps --write inside the plan's directory */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -254,4 +257,189 @@ void cli_buf_free(struct cli_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+/* --- writing a file atomically --- */
+
+/* The real path of @p path's directory joined with its last component: where a rename must
+ * land. NULL when the directory does not resolve. */
+static char *resolved_parent_join(const char *path)
+{
+	char *dir = cli_dirname(path);
+	char *real_dir = realpath(dir, NULL);
+	free(dir);
+	if (!real_dir)
+		return NULL;
+	const char *base = strrchr(path, '/');
+	char *joined = cli_join(real_dir, base ? base + 1 : path);
+	free(real_dir);
+	return joined;
+}
+
+/* @p path itself, or the file a symbolic link at @p path leads to when it stays inside
+ * @p allowed_dir (writing there keeps the link). NULL with @p why set otherwise. */
+static char *write_destination(const char *path, const char *allowed_dir, const char **why)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+		return resolved_parent_join(path);
+	char *target = realpath(path, NULL);
+	char *base = realpath(allowed_dir, NULL);
+	size_t n = base ? strlen(base) : 0;
+	int inside = target && base && strncmp(target, base, n) == 0 && (target[n] == '/' || base[n - 1] == '/');
+	free(base);
+	if (!inside) {
+		free(target);
+		*why = "refusing to write through a symbolic link that leads outside the plan's directory";
+		return NULL;
+	}
+	return target;
+}
+
+/* Write all of @p data to @p fd; 0, or -1 with errno set. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Fill a temporary file beside @p dest with @p data, with @p dest's permission bits when it
+ * exists, flushed to disk. Returns its path, or NULL (errno set, nothing left behind). */
+static char *write_temporary(const char *dest, const char *data, size_t len)
+{
+	char *dir = cli_dirname(dest);
+	char *tmp = cli_join(dir, ".migplan-XXXXXX");
+	free(dir);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return NULL;
+	}
+	struct stat st;
+	/* a new file gets what umask leaves of 0666, as any editor would create it */
+	mode_t mask = umask(0);
+	umask(mask);
+	mode_t mode = stat(dest, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask);
+	int failed = fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0;
+	int saved = errno;
+	if (close(fd) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		unlink(tmp);
+		free(tmp);
+		errno = saved;
+		return NULL;
+	}
+	return tmp;
+}
+
+static void sync_directory_of(const char *path)
+{
+	/* the rename is durable only once the directory is: best effort, the file is complete */
+	char *dir = cli_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	free(dir);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int cli_write_file_atomic(const char *path, const char *data, size_t len, const char *allowed_dir,
+                          char **error)
+{
+	const char *why = NULL;
+	*error = NULL;
+	char *dest = write_destination(path, allowed_dir, &why);
+	if (!dest) {
+		struct cli_buf b = {0};
+		cli_buf_printf(&b, "%s", why ? why : strerror(errno));
+		*error = b.data;
+		return -1;
+	}
+	char *tmp = write_temporary(dest, data, len);
+	int failed = !tmp || rename(tmp, dest) != 0;
+	if (failed) {
+		struct cli_buf b = {0};
+		cli_buf_printf(&b, "cannot write: %s", strerror(errno));
+		*error = b.data;
+		if (tmp)
+			unlink(tmp);
+	} else {
+		sync_directory_of(dest);
+	}
+	free(tmp);
+	free(dest);
+	return failed ? -1 : 0;
+}
+
+int cli_read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct cli_buf b = {0};
+	char chunk[65536];
+	size_t n;
+	cli_buf_append(&b, "", 0);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		cli_buf_append(&b, chunk, n);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed) {
+		cli_buf_free(&b);
+		return -1;
+	}
+	*data = b.data;
+	*len = b.len;
+	return 0;
+}
+
+/* --- wrapped text --- */
+
+void cli_print_wrapped(FILE *out, const char *indent, const char *text, size_t width)
+{
+	size_t indent_len = strlen(indent), col = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\n') {
+			/* a paragraph break of the text is kept */
+			if (col)
+				fputc('\n', out);
+			col = 0;
+			p++;
+			continue;
+		}
+		size_t word = strcspn(p, " \n");
+		if (!word)
+			break;
+		if (col && col + 1 + word > width) {
+			fputc('\n', out);
+			col = 0;
+		}
+		if (!col) {
+			fputs(indent, out);
+			col = indent_len;
+		} else {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, word, out);
+		col += word;
+		p += word;
+	}
+	if (col)
+		fputc('\n', out);
 }

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -303,7 +304,7 @@ def check_global(t, run, version):
     t.ok(r.code == EXIT_USAGE and "usage: migplan" in r.err and r.out == "", "no command: exit 64", r)
     r = run("frobnicate")
     t.ok(r.code == EXIT_USAGE and "unknown command 'frobnicate'" in r.err, "unknown command: exit 64", r)
-    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain"):
+    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain", "rewrite"):
         r = run(cmd, "--help")
         t.ok(r.code == 0 and r.out.startswith("usage: migplan " + cmd) and r.err == "", "%s --help" % cmd, r)
         r = run(cmd, "--no-such-option")
@@ -542,6 +543,215 @@ def check_config(t, run, tmp):
          "config: an unknown rule in --config is exit 2 with its position", r)
 
 
+# --- rewrite ---
+
+# Plans the rewrite has edits for (issue 7), by directory and plan file.
+REWRITE_TARGETS = [
+    ("03_recreate_same_table", "03_recreate_same_table"),
+    ("04_versioned_upgrade", "04_versioned_upgrade"),
+    ("06_rename_column", "06_rename_column/plan.generated.yaml"),
+    ("09_ordering_errors", "09_ordering_errors"),
+]
+DIFF_HEADER = re.compile(r"^--- a/(?P<a>\S+)\n\+\+\+ b/(?P<b>\S+)\n@@ -\d+(,\d+)? \+\d+(,\d+)? @@", re.M)
+
+
+def plan_file(target):
+    return target if target.endswith(".yaml") else target + "/plan.yaml"
+
+
+def git_apply(args, cwd, patch):
+    return subprocess.run(["git", "apply"] + args, cwd=cwd, input=patch, capture_output=True, text=True)
+
+
+def check_json_doc(t, r, schema, label):
+    docs = json_lines(r.out) if r.out else []
+    errors = schema_check.validate(docs[0], schema) if len(docs) == 1 else ["%d documents" % len(docs)]
+    t.ok(not errors and r.err == "", "%s: one document, valid against docs/output-schema.json" % label,
+         "\n".join(errors[:10]) or r)
+    return docs[0] if len(docs) == 1 else {}
+
+
+def check_rewrite_list(t, run, schema, root, target):
+    check = json_lines(run("check", "--format", "json", target, cwd=root).out)[0]
+    ids = [e["id"] for e in check["edits"]]
+    r = run("rewrite", target, cwd=root)
+    d = check_json_doc(t, run("rewrite", "--format", "json", target, cwd=root), schema, "rewrite %s --format json" % target)
+    t.ok(d and [e["id"] for e in d["edits"]] == ids and d["applied"] == [] and d["diff"] is None
+         and d["written"] is None and d["plan"]["path"] == plan_file(target),
+         "rewrite %s --format json: lists the edits check proposes, applies none" % target, d)
+    t.ok(r.code == d.get("summary", {}).get("exit_code") and r.err == ""
+         and r.out.startswith("%s: %d proposed edit" % (plan_file(target), len(ids)))
+         and all("  %s  [" % i in r.out for i in ids) and "--- a/" not in r.out,
+         "rewrite %s: lists %s, no diff, exit %d" % (target, ", ".join(ids), r.code), r)
+    return check
+
+
+def check_rewrite_diff(t, run, schema, root, target):
+    r = run("rewrite", "--all", target, cwd=root)
+    m = DIFF_HEADER.search(r.out)
+    t.ok(r.err == "" and m and m.group("a") == m.group("b") == plan_file(target),
+         "rewrite --all %s: a unified diff of %s" % (target, plan_file(target)), r)
+    check = git_apply(["--check"], root, r.out)
+    t.ok(check.returncode == 0, "rewrite --all %s: git apply --check accepts the whole output" % target,
+         check.stderr + "\n" + r.out[:2000])
+    d = check_json_doc(t, run("rewrite", "--all", "--format", "json", target, cwd=root), schema,
+                       "rewrite --all %s --format json" % target)
+    t.ok(d and d["applied"] == [e["id"] for e in d["edits"]] and d["diff"] and d["diff"] in r.out
+         and r.code == d["summary"]["exit_code"], "rewrite --all %s --format json: every edit applied, same diff "
+         "and exit code" % target, d)
+    return r.out
+
+
+def answered(doc):
+    return {(f["rule"], f["operation"]) for f in doc["findings"] if f["edit"]}
+
+
+def check_rewrite_write(t, run, schema, tmp, name, target):
+    root = os.path.join(tmp, "rewrite-" + name)
+    shutil.copytree(os.path.join(tmp, name), os.path.join(root, name))
+    path = os.path.join(root, plan_file(target))
+    os.chmod(path, 0o640)
+    before = json_lines(run("check", "--format", "json", target, cwd=root).out)[0]
+    diff = run("rewrite", "--all", target, cwd=root).out
+    applied_copy = os.path.join(tmp, "rewrite-applied-" + name)
+    shutil.copytree(root, applied_copy)
+    patched = git_apply([], applied_copy, diff)
+    r = run("rewrite", "--all", "--write", target, cwd=root)
+    t.ok(r.err == "" and ("wrote %s\n" % plan_file(target)) in r.out and "--- a/" not in r.out,
+         "rewrite --all --write %s: says what it wrote" % target, r)
+    written = open(path).read()
+    t.ok(patched.returncode == 0 and written == open(os.path.join(applied_copy, plan_file(target))).read(),
+         "rewrite --write %s: the file is what git apply makes of the diff" % target, patched.stderr)
+    t.ok(stat.S_IMODE(os.stat(path).st_mode) == 0o640 and not [f for f in os.listdir(os.path.dirname(path))
+                                                               if f.startswith(".migplan-")],
+         "rewrite --write %s: permissions kept, no temporary file left" % target, oct(os.stat(path).st_mode))
+    after = json_lines(run("check", "--format", "json", target, cwd=root).out)[0]
+    gone = {rule for rule, _ in answered(before)}
+    left = {f["rule"] for f in after["findings"]} & gone
+    t.ok(gone and not left and after["edits"] == [],
+         "rewrite --write %s: the answered findings (%s) are gone, nothing left to propose"
+         % (target, ", ".join(sorted(gone))), after["findings"])
+    again = run("rewrite", "--all", "--write", target, cwd=root)
+    t.ok(again.code in (EXIT_OK, EXIT_FINDINGS) and "no edit is proposed; nothing to rewrite" in again.out
+         and open(path).read() == written, "rewrite --all --write %s again: nothing to do, file untouched" % target,
+         again)
+
+
+def check_rewrite_single(t, run, schema, root):
+    """One edit of several: only it is applied, and the diff still applies."""
+    r = run("rewrite", "--edit", "reorder:3", "--edit", "reorder:3", "--format", "json", "09_ordering_errors", cwd=root)
+    d = json_lines(r.out)[0] if r.out else {}
+    t.ok(d and d["applied"] == ["reorder:3"] and git_apply(["--check"], root, d["diff"]).returncode == 0,
+         "rewrite --edit reorder:3 (twice): one edit applied, the diff applies", r)
+    rules = {f["rule"] for f in d.get("remaining", [])}
+    t.ok("column-before-add" not in rules and "view-before-table" in rules and r.code == EXIT_FINDINGS,
+         "rewrite --edit reorder:3: its finding is gone, the others remain (exit 1)", sorted(rules))
+
+
+def check_rewrite_errors(t, run, tmp):
+    cases = [
+        (("rewrite", "--edit", "no-such-edit", "03_recreate_same_table"),
+         "unknown edit 'no-such-edit' for 03_recreate_same_table/plan.yaml (proposed: rebuild-table:local.events)"),
+        (("rewrite", "--edit", "x", "01_additive"), "unknown edit 'x' for 01_additive/plan.yaml (no edit is proposed)"),
+        (("rewrite", "--all", "--edit", "reorder:1", "09_ordering_errors"), "--edit and --all cannot be combined"),
+        (("rewrite", "--write", "03_recreate_same_table"), "--write needs --edit ID or --all"),
+        (("rewrite", "--format", "sarif", "03_recreate_same_table"), "format 'sarif' is not one of text, json"),
+        (("rewrite", "03_recreate_same_table", "04_versioned_upgrade"), "expected one plan"),
+        (("rewrite", "--edit"), "needs a value"),
+    ]
+    for args, needle in cases:
+        r = run(*args, cwd=tmp)
+        t.ok(r.code == EXIT_USAGE and needle in r.err and r.out == "", "rewrite usage error: %s" % " ".join(args[1:]), r)
+    r = run("rewrite", "no_such_dir", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and r.err.startswith("no_such_dir") and r.out == "", "rewrite: missing plan, exit 2", r)
+    r = run("rewrite", "broken", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^broken/plan\.yaml:\d+:\d+: error: ", r.err), "rewrite: malformed plan, "
+         "exit 2 with its position", r)
+    r = run("rewrite", "01_additive", cwd=tmp)
+    t.ok(r.code == EXIT_OK and r.out.startswith("01_additive/plan.yaml: no edit is proposed\n"),
+         "rewrite 01_additive: nothing to do, exit 0", r)
+    before = open(os.path.join(tmp, "01_additive", "plan.yaml")).read()
+    r = run("rewrite", "--all", "--write", "01_additive", cwd=tmp)
+    t.ok(r.code == EXIT_OK and "nothing to rewrite" in r.out
+         and open(os.path.join(tmp, "01_additive", "plan.yaml")).read() == before,
+         "rewrite --all --write 01_additive: no edit, nothing written", r)
+
+
+def check_rewrite_symlinks(t, run, tmp):
+    """--write goes through a link that stays in the plan's directory, never one that leaves it."""
+    src = os.path.join(tmp, "04_versioned_upgrade")
+    outside = os.path.join(tmp, "rewrite-outside")
+    os.makedirs(outside)
+    shutil.copy(os.path.join(src, "plan.yaml"), os.path.join(outside, "real.yaml"))
+    for name, link in (("rewrite-link-out", "../rewrite-outside/real.yaml"), ("rewrite-link-in", "real.yaml")):
+        d = os.path.join(tmp, name)
+        os.makedirs(d)
+        for f in ("remote_state.json", "local_infra_map.json"):
+            shutil.copy(os.path.join(src, f), d)
+        if link == "real.yaml":
+            shutil.copy(os.path.join(src, "plan.yaml"), os.path.join(d, "real.yaml"))
+        os.symlink(link, os.path.join(d, "plan.yaml"))
+    original = open(os.path.join(outside, "real.yaml")).read()
+    r = run("rewrite", "--all", "--write", "rewrite-link-out", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and "symbolic link that leads outside the plan's directory" in r.err
+         and open(os.path.join(outside, "real.yaml")).read() == original,
+         "rewrite --write: refuses a symbolic link that leads outside the plan's directory, exit 2", r)
+    r = run("rewrite", "--all", "--write", "rewrite-link-in", cwd=tmp)
+    link = os.path.join(tmp, "rewrite-link-in", "plan.yaml")
+    t.ok(r.code in (EXIT_OK, EXIT_FINDINGS) and os.path.islink(link)
+         and open(link).read() != original, "rewrite --write: writes through a link inside the directory, keeps it", r)
+
+
+def check_rewrite_atomic(t, run, tmp):
+    """Readers see the old plan or the new one, never a part, while --write runs."""
+    import threading
+    d = os.path.join(tmp, "rewrite-atomic")
+    shutil.copytree(os.path.join(tmp, "09_ordering_errors"), d)
+    path = os.path.join(d, "plan.yaml")
+    old = open(path).read()
+    new = None
+    seen, stop = set(), threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            with open(path) as fh:
+                seen.add(fh.read())
+
+    for _ in range(10):
+        with open(path, "w") as fh:
+            fh.write(old)
+        th = threading.Thread(target=reader)
+        th.start()
+        run("rewrite", "--all", "--write", "rewrite-atomic", cwd=tmp)
+        stop.set()
+        th.join()
+        stop.clear()
+        new = open(path).read()
+    t.ok(new != old and seen <= {old, new}, "rewrite --write: a reader sees the old or the new plan, never a part "
+         "(%d distinct reads)" % len(seen), [len(x) for x in seen])
+
+
+def make_writable(root):
+    """The fixtures are read-only; their copies must not be, for a test that writes as any user."""
+    for d, _, files in os.walk(root):
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+
+
+def check_rewrite(t, run, schema, tmp):
+    for name in CHANGE_TYPES:
+        make_writable(os.path.join(tmp, name))
+    for name, target in REWRITE_TARGETS:
+        check_rewrite_list(t, run, schema, tmp, target)
+        check_rewrite_diff(t, run, schema, tmp, target)
+        check_rewrite_write(t, run, schema, tmp, name, target)
+    check_rewrite_single(t, run, schema, tmp)
+    check_rewrite_errors(t, run, tmp)
+    check_rewrite_symlinks(t, run, tmp)
+    check_rewrite_atomic(t, run, tmp)
+
+
 def check_ci_script(t, program, env, source_root, fixture_root):
     script = os.path.join(source_root, "examples", "ci", "gate-merge.sh")
     base = dict(env, MIGPLAN=program)
@@ -589,7 +799,8 @@ def check_installed(t, bindir, libdir, mandir, includedir):
     t.ok(os.access(os.path.join(bindir, "migplan"), os.X_OK), "install: migplan in bindir")
     t.ok(os.path.exists(os.path.join(mandir, "man1", "migplan.1")), "install: man page migplan.1")
     # the program uses exactly these public headers: installed users must have them too
-    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/schema.h", "migplan/typechange.h"]
+    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/rewrite.h", "migplan/schema.h",
+               "migplan/typechange.h"]
     missing = [h for h in headers if not os.path.exists(os.path.join(includedir, h))]
     t.ok(not missing, "install: every header the program includes is installed", missing)
     libs = [f for f in os.listdir(libdir) if f.startswith("libmigplan.so")] if os.path.isdir(libdir) else []
@@ -639,6 +850,7 @@ def main():
         check_markdown_limit(t, run, tmp)
         check_target(t, run, schema, tmp)
         check_config(t, run, tmp)
+        check_rewrite(t, run, schema, tmp)
         check_demo(t, run, source_root, schema)
         check_ci_script(t, program, env, source_root, fixture_root)
     return t.finish()
