@@ -20,6 +20,7 @@
 #include "doc.h"
 #include "error.h"
 #include "migplan/schema.h"
+#include "strbuf.h"
 
 #include <math.h>
 #include <regex.h>
@@ -34,87 +35,21 @@
 #define JS_MAX_FRAMES 4096u
 
 /* ------------------------------------------------------------------------------------------ */
-/* Growable byte buffer                                                                        */
-
-typedef struct js_buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} js_buf;
-
-static int buf_reserve(js_buf *b, size_t extra)
-{
-	if (b->oom)
-		return 0;
-	if (b->len + extra + 1 <= b->cap)
-		return 1;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	char *p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = 1;
-		return 0;
-	}
-	b->p = p;
-	b->cap = cap;
-	return 1;
-}
-
-static void buf_add(js_buf *b, const char *s, size_t n)
-{
-	if (!buf_reserve(b, n))
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_addc(js_buf *b, char c)
-{
-	buf_add(b, &c, 1);
-}
-
-static void buf_adds(js_buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_printf(js_buf *b, const char *fmt, ...) MIGPLAN__PRINTF(2, 3);
-static void buf_printf(js_buf *b, const char *fmt, ...)
-{
-	char tmp[128];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof tmp) {
-		buf_add(b, tmp, (size_t)n);
-		return;
-	}
-	if (!buf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
+/* Growable byte buffer: lib/strbuf.h                                                          */
 
 /* Appends one JSON pointer segment, escaped as RFC 6901 asks. */
-static void buf_add_segment(js_buf *b, const char *s, size_t n)
+static void buf_add_segment(migplan__sb *b, const char *s, size_t n)
 {
-	buf_addc(b, '/');
+	migplan__sb_putc(b, '/');
 	size_t run = 0; /* start of the current run of plain characters */
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '~' && s[i] != '/')
 			continue;
-		buf_add(b, s + run, i - run);
-		buf_add(b, s[i] == '~' ? "~0" : "~1", 2);
+		migplan__sb_append(b, s + run, i - run);
+		migplan__sb_append(b, s[i] == '~' ? "~0" : "~1", 2);
 		run = i + 1;
 	}
-	buf_add(b, s + run, n - run);
+	migplan__sb_append(b, s + run, n - run);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -373,11 +308,11 @@ static int ere_special(char c)
 	return c != '\0' && strchr(".[]()*+?{}|^$\\", c) != NULL;
 }
 
-static void emit_literal(js_buf *b, char c)
+static void emit_literal(migplan__sb *b, char c)
 {
 	if (ere_special(c) && c != ']' && c != '}')
-		buf_addc(b, '\\');
-	buf_addc(b, c);
+		migplan__sb_putc(b, '\\');
+	migplan__sb_putc(b, c);
 }
 
 /* An ASCII character set, built for one bracket expression. */
@@ -418,7 +353,7 @@ static void cset_class(js_cset *set, char cls)
  * locale, bytes in a single-byte locale such as "C". With @p bytes set (a single-byte
  * locale), a negated set must still consume a whole UTF-8 character, so it becomes "one
  * ASCII byte outside the set, or one lead byte with its continuation bytes". */
-static void cset_emit(js_buf *b, const js_cset *set, int negated, int bytes)
+static void cset_emit(migplan__sb *b, const js_cset *set, int negated, int bytes)
 {
 	static const char high[] = { '\x80', '-', '\xff', '\0' };
 	static const char utf8_char[] = { '|', '[', '\xc0', '-', '\xff', ']', '[', '\x80', '-',
@@ -437,29 +372,29 @@ static void cset_emit(js_buf *b, const js_cset *set, int negated, int bytes)
 	}
 	int wide = negated && bytes;
 	if (wide)
-		buf_addc(b, '(');
+		migplan__sb_putc(b, '(');
 	/* `]` must come first, `-` last, and `^` anywhere but first */
-	buf_addc(b, '[');
+	migplan__sb_putc(b, '[');
 	if (negated)
-		buf_addc(b, '^');
+		migplan__sb_putc(b, '^');
 	if (set->in[']']) {
-		buf_addc(b, ']');
+		migplan__sb_putc(b, ']');
 	} else if (set->in['^'] && set->in['-'] && !others && !negated) {
-		buf_add(b, "-^]", 3); /* exactly { '^', '-' } */
+		migplan__sb_append(b, "-^]", 3); /* exactly { '^', '-' } */
 		return;
 	}
 	for (int c = 1; c < 128; c++)
 		if (set->in[c] && c != ']' && c != '-' && c != '^')
-			buf_addc(b, (char)c);
+			migplan__sb_putc(b, (char)c);
 	if (set->in['^'])
-		buf_addc(b, '^');
+		migplan__sb_putc(b, '^');
 	if (wide)
-		buf_adds(b, high);
+		migplan__sb_puts(b, high);
 	if (set->in['-'])
-		buf_addc(b, '-');
-	buf_addc(b, ']');
+		migplan__sb_putc(b, '-');
+	migplan__sb_putc(b, ']');
 	if (wide)
-		buf_adds(b, utf8_char);
+		migplan__sb_puts(b, utf8_char);
 }
 
 static int hex_value(const char *s, size_t n, size_t digits, unsigned *out)
@@ -526,7 +461,7 @@ static const char *parse_escape(const char *s, size_t n, size_t *i, int *ch, cha
 }
 
 /* Translates a class [...] starting at s[*i] == '['; *i ends after the ']'. */
-static const char *translate_class(const char *s, size_t n, size_t *i, js_buf *out, int bytes)
+static const char *translate_class(const char *s, size_t n, size_t *i, migplan__sb *out, int bytes)
 {
 	js_cset set;
 	memset(&set, 0, sizeof set);
@@ -615,7 +550,8 @@ static int quantifier_at(const char *s, size_t n, size_t i, size_t *end)
 
 /* Translates the ECMA-262 pattern s[0..n) to a POSIX ERE. Returns NULL or the reason the
  * pattern cannot be expressed (with *at the byte offset of the construct). */
-static const char *translate_pattern(const char *s, size_t n, js_buf *out, size_t *at, int bytes)
+static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, size_t *at,
+                                     int bytes)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -651,24 +587,25 @@ static const char *translate_pattern(const char *s, size_t n, js_buf *out, size_
 		if (c == '(') {
 			if (i + 1 < n && s[i + 1] == '?') {
 				if (i + 2 < n && s[i + 2] == ':') {
-					buf_addc(out, '(');
+					migplan__sb_putc(out, '(');
 					i += 3;
 					continue;
 				}
 				return "lookaround assertions and named groups are not supported";
 			}
-			buf_addc(out, '(');
+			migplan__sb_putc(out, '(');
 			i++;
 			continue;
 		}
 		if (c == '*' || c == '+' || c == '?' || c == '{') {
 			size_t end = i + 1;
 			if (c == '{' && !quantifier_at(s, n, i, &end)) {
-				buf_add(out, "\\{", 2); /* ECMA (Annex B) reads a stray { literally */
+				/* ECMA (Annex B) reads a stray { literally */
+				migplan__sb_append(out, "\\{", 2);
 				i++;
 				continue;
 			}
-			buf_add(out, s + i, end - i);
+			migplan__sb_append(out, s + i, end - i);
 			i = end;
 			/* a lazy quantifier finds a match exactly when the greedy one does */
 			if (i < n && s[i] == '?')
@@ -688,19 +625,19 @@ static const char *translate_pattern(const char *s, size_t n, js_buf *out, size_
 			size_t j = i + 1;
 			while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
 				j++;
-			buf_addc(out, '(');
-			buf_add(out, s + i, j - i);
-			buf_addc(out, ')');
+			migplan__sb_putc(out, '(');
+			migplan__sb_append(out, s + i, j - i);
+			migplan__sb_putc(out, ')');
 			i = j;
 			continue;
 		}
 		if (c == ']' || c == '}') {
-			buf_addc(out, c);
+			migplan__sb_putc(out, c);
 			i++;
 			continue;
 		}
 		/* ^ $ | ) and ordinary characters mean the same in both dialects */
-		buf_addc(out, c);
+		migplan__sb_putc(out, c);
 		i++;
 	}
 	return NULL;
@@ -890,11 +827,11 @@ static int memo_put(js_compiler *c, const migplan_node *n, js_schema *s)
 
 static const char *path_join(js_compiler *c, const char *parent, const char *seg, size_t n)
 {
-	js_buf b = { 0 };
-	buf_adds(&b, parent);
+	migplan__sb b = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&b, parent);
 	buf_add_segment(&b, seg, n);
-	const char *r = b.oom ? NULL : migplan__arena_strndup(&c->out->arena, b.p, b.len);
-	free(b.p);
+	const char *r = b.failed ? NULL : migplan__arena_strndup(&c->out->arena, b.ptr, b.len);
+	free(b.ptr);
 	return r;
 }
 
@@ -1020,16 +957,16 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 {
 	if (kind_of(val) != MIGPLAN_NODE_STRING)
 		return migplan__error_node(MIGPLAN_ESCHEMA, val, "\"pattern\" must be a string"), 0;
-	js_buf ere = { 0 };
+	migplan__sb ere = MIGPLAN__SB_INIT;
 	size_t at = 0;
 	/* regcomp reads the pattern in the current locale: see cset_emit */
 	const char *why = translate_pattern(val->u.s.ptr, val->u.s.len, &ere, &at, MB_CUR_MAX == 1);
-	if (ere.oom) {
-		free(ere.p);
+	if (ere.failed) {
+		free(ere.ptr);
 		return oom_status(), 0;
 	}
 	if (why) {
-		free(ere.p);
+		free(ere.ptr);
 		return migplan__error_node(MIGPLAN_ESCHEMA, val,
 		                           "pattern \"%s\" cannot be used: %s (at character %zu)",
 		                           val->u.s.ptr, why, at + 1), 0;
@@ -1037,11 +974,11 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 	js_regex *r = migplan__arena_zalloc(&c->out->arena, sizeof *r);
 	char *prefix = r ? migplan__arena_alloc(&c->out->arena, val->u.s.len + 1) : NULL;
 	if (!prefix) {
-		free(ere.p);
+		free(ere.ptr);
 		return oom_status(), 0;
 	}
-	int rc = regcomp(&r->re, ere.p ? ere.p : "", REG_EXTENDED | REG_NOSUB);
-	free(ere.p);
+	int rc = regcomp(&r->re, ere.ptr ? ere.ptr : "", REG_EXTENDED | REG_NOSUB);
+	free(ere.ptr);
 	if (rc != 0) {
 		char msg[160];
 		regerror(rc, &r->re, msg, sizeof msg);
@@ -1253,17 +1190,17 @@ static js_schema *compile_schema(js_compiler *c, const migplan_node *node, const
 }
 
 /* Percent-decodes a URI fragment. */
-static int percent_decode(const char *s, size_t n, js_buf *out)
+static int percent_decode(const char *s, size_t n, migplan__sb *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned v;
 		if (s[i] == '%') {
 			if (!hex_value(s + i + 1, n - i - 1, 2, &v))
 				return 0;
-			buf_addc(out, (char)v);
+			migplan__sb_putc(out, (char)v);
 			i += 2;
 		} else {
-			buf_addc(out, s[i]);
+			migplan__sb_putc(out, s[i]);
 		}
 	}
 	return 1;
@@ -1271,39 +1208,40 @@ static int percent_decode(const char *s, size_t n, js_buf *out)
 
 /* Resolves the JSON pointer of a "#/..." $ref. Fills *path with its normalised form. */
 static const migplan_node *resolve_pointer(const migplan_node *root, const char *frag, size_t n,
-                                           js_buf *path, const char **why)
+                                           migplan__sb *path, const char **why)
 {
-	js_buf ptr = { 0 };
+	migplan__sb ptr = MIGPLAN__SB_INIT;
 	const migplan_node *cur = root;
-	buf_addc(path, '#');
+	migplan__sb_putc(path, '#');
 	if (!percent_decode(frag, n, &ptr)) {
 		*why = "bad percent-encoding";
 		cur = NULL;
-	} else if (ptr.len > 0 && ptr.p[0] != '/') {
+	} else if (ptr.len > 0 && ptr.ptr[0] != '/') {
 		*why = "only JSON pointer fragments (#/...) are supported";
 		cur = NULL;
 	}
-	js_buf seg = { 0 };
+	migplan__sb seg = MIGPLAN__SB_INIT;
 	for (size_t i = 0; cur && i < ptr.len;) {
-		/* ptr.p[i] == '/' */
+		/* ptr.ptr[i] == '/' */
 		size_t j = i + 1;
 		seg.len = 0;
-		while (j < ptr.len && ptr.p[j] != '/') {
-			if (ptr.p[j] == '~') {
-				if (j + 1 >= ptr.len || (ptr.p[j + 1] != '0' && ptr.p[j + 1] != '1')) {
+		while (j < ptr.len && ptr.ptr[j] != '/') {
+			if (ptr.ptr[j] == '~') {
+				if (j + 1 >= ptr.len ||
+				    (ptr.ptr[j + 1] != '0' && ptr.ptr[j + 1] != '1')) {
 					*why = "bad ~ escape in the JSON pointer";
 					cur = NULL;
 					break;
 				}
-				buf_addc(&seg, ptr.p[j + 1] == '0' ? '~' : '/');
+				migplan__sb_putc(&seg, ptr.ptr[j + 1] == '0' ? '~' : '/');
 				j += 2;
 			} else {
-				buf_addc(&seg, ptr.p[j++]);
+				migplan__sb_putc(&seg, ptr.ptr[j++]);
 			}
 		}
 		if (!cur)
 			break;
-		const char *name = seg.p ? seg.p : "";
+		const char *name = seg.ptr ? seg.ptr : "";
 		buf_add_segment(path, name, seg.len);
 		if (kind_of(cur) == MIGPLAN_NODE_MAP) {
 			long at = map_find(cur, name, seg.len);
@@ -1323,9 +1261,9 @@ static const migplan_node *resolve_pointer(const migplan_node *root, const char 
 			*why = "no such location in the schema";
 		i = j;
 	}
-	free(seg.p);
-	free(ptr.p);
-	if (ptr.oom || seg.oom || path->oom) {
+	free(seg.ptr);
+	free(ptr.ptr);
+	if (ptr.failed || seg.failed || path->failed) {
 		*why = "out of memory";
 		return NULL;
 	}
@@ -1340,23 +1278,23 @@ static int resolve_ref(js_compiler *c, js_schema *s)
 		return migplan__error_node(MIGPLAN_ESCHEMA, r,
 		                           "$ref \"%s\" cannot be resolved: only references within "
 		                           "the schema document (\"#/...\") are supported", text), 0;
-	js_buf path = { 0 };
+	migplan__sb path = MIGPLAN__SB_INIT;
 	const char *why = NULL;
 	const migplan_node *target = resolve_pointer(c->out->doc->root, text + 1,
 	                                             r->u.s.len - 1, &path, &why);
 	if (!target) {
-		free(path.p);
+		free(path.ptr);
 		return migplan__error_node(MIGPLAN_ESCHEMA, r, "$ref \"%s\" cannot be resolved: %s",
 		                           text, why ? why : "unknown"), 0;
 	}
 	if (kind_of(target) != MIGPLAN_NODE_MAP && kind_of(target) != MIGPLAN_NODE_BOOL) {
-		free(path.p);
+		free(path.ptr);
 		return migplan__error_node(MIGPLAN_ESCHEMA, r,
 		                           "$ref \"%s\" points to %s, not to a schema", text,
 		                           migplan_node_kind_name(kind_of(target))), 0;
 	}
-	const char *p = migplan__arena_strndup(&c->out->arena, path.p, path.len);
-	free(path.p);
+	const char *p = migplan__arena_strndup(&c->out->arena, path.ptr, path.len);
+	free(path.ptr);
 	if (!p)
 		return oom_status(), 0;
 	s->ref = compile_schema(c, target, p);
@@ -1486,12 +1424,12 @@ typedef struct js_vctx {
 	unsigned frames;
 	/* The JSON pointer of the current value, kept rendered while collecting (check mode,
 	 * which never records, skips it: it cannot enclose collecting code). */
-	js_buf cur;
+	migplan__sb cur;
 	size_t *marks;          /* cur.len before each segment */
 	size_t depth, mcap;
 	js_rec *recs;
 	size_t n, cap;
-	js_buf strs;
+	migplan__sb strs;
 } js_vctx;
 
 static int v_schema(js_vctx *c, const js_schema *s, const migplan_node *inst, uint32_t level);
@@ -1520,9 +1458,9 @@ static void path_push(js_vctx *c, const char *key, uint32_t len, uint32_t index)
 			tmp[--n] = (char)('0' + index % 10);
 		while ((index /= 10) != 0);
 		tmp[--n] = '/';
-		buf_add(&c->cur, tmp + n, sizeof tmp - n);
+		migplan__sb_append(&c->cur, tmp + n, sizeof tmp - n);
 	}
-	if (c->cur.oom)
+	if (c->cur.failed)
 		c->oom = 1;
 }
 
@@ -1631,8 +1569,8 @@ static js_rec *record(js_vctx *c, const js_schema *s, int kw, const migplan_node
 	r->kw = (uint8_t)kw;
 	r->level = level;
 	r->ptr_off = c->strs.len;
-	buf_add(&c->strs, c->cur.p ? c->cur.p : "", c->cur.len);
-	if (c->strs.oom) {
+	migplan__sb_append(&c->strs, c->cur.ptr ? c->cur.ptr : "", c->cur.len);
+	if (c->strs.failed) {
 		c->oom = 1;
 		return NULL;
 	}
@@ -1926,7 +1864,7 @@ static void keep_best_branch(js_vctx *c, const js_schema *s, js_schema *const *b
 		if (start != mark && nrec) {
 			memmove(c->recs + mark, c->recs + start, nrec * sizeof *c->recs);
 			if (nstr)
-				memmove(c->strs.p + smark, c->strs.p + sstart, nstr);
+				memmove(c->strs.ptr + smark, c->strs.ptr + sstart, nstr);
 			for (size_t j = mark; j < mark + nrec; j++)
 				c->recs[j].ptr_off -= sstart - smark;
 		}
@@ -2122,24 +2060,24 @@ struct migplan_violations {
 };
 
 /* A short rendering of a value for messages: scalars as JSON, collections by size. */
-static void add_value(js_buf *b, const migplan_node *n)
+static void add_value(migplan__sb *b, const migplan_node *n)
 {
 	switch (kind_of(n)) {
 	case MIGPLAN_NODE_NULL:
-		buf_adds(b, "null");
+		migplan__sb_puts(b, "null");
 		return;
 	case MIGPLAN_NODE_BOOL:
-		buf_adds(b, migplan_node_bool(n) ? "true" : "false");
+		migplan__sb_puts(b, migplan_node_bool(n) ? "true" : "false");
 		return;
 	case MIGPLAN_NODE_INT:
 	case MIGPLAN_NODE_FLOAT:
-		buf_add(b, n->u.s.ptr, n->u.s.len);
+		migplan__sb_append(b, n->u.s.ptr, n->u.s.len);
 		return;
 	case MIGPLAN_NODE_SEQ:
-		buf_printf(b, "an array of %u items", n->u.seq.count);
+		migplan__sb_printf(b, "an array of %u items", n->u.seq.count);
 		return;
 	case MIGPLAN_NODE_MAP:
-		buf_printf(b, "an object with %u properties", n->u.map.count);
+		migplan__sb_printf(b, "an object with %u properties", n->u.map.count);
 		return;
 	case MIGPLAN_NODE_STRING:
 		break;
@@ -2147,28 +2085,28 @@ static void add_value(js_buf *b, const migplan_node *n)
 	/* JSON-quoted, cut after 60 bytes (on a UTF-8 character boundary) */
 	const char *s = n->u.s.ptr;
 	size_t len = n->u.s.len, i = 0;
-	buf_addc(b, '"');
+	migplan__sb_putc(b, '"');
 	for (; i < len && !(i >= 60 && ((unsigned char)s[i] & 0xC0) != 0x80); i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch == '"' || ch == '\\') {
-			buf_addc(b, '\\');
-			buf_addc(b, (char)ch);
+			migplan__sb_putc(b, '\\');
+			migplan__sb_putc(b, (char)ch);
 		} else if (ch == '\n') {
-			buf_add(b, "\\n", 2);
+			migplan__sb_append(b, "\\n", 2);
 		} else if (ch == '\t') {
-			buf_add(b, "\\t", 2);
+			migplan__sb_append(b, "\\t", 2);
 		} else if (ch < 0x20) {
-			buf_printf(b, "\\u%04x", ch);
+			migplan__sb_printf(b, "\\u%04x", ch);
 		} else {
-			buf_addc(b, (char)ch);
+			migplan__sb_putc(b, (char)ch);
 		}
 	}
-	buf_addc(b, '"');
+	migplan__sb_putc(b, '"');
 	if (i < len)
-		buf_adds(b, "...");
+		migplan__sb_puts(b, "...");
 }
 
-static void add_types(js_buf *b, unsigned types)
+static void add_types(migplan__sb *b, unsigned types)
 {
 	/* "number" already covers "integer" */
 	if (types & T_NUM)
@@ -2180,8 +2118,8 @@ static void add_types(js_buf *b, unsigned types)
 		if (!(types & type_names[t].bit))
 			continue;
 		if (seen)
-			buf_adds(b, seen + 1 == total ? " or " : ", ");
-		buf_adds(b, type_names[t].name);
+			migplan__sb_puts(b, seen + 1 == total ? " or " : ", ");
+		migplan__sb_puts(b, type_names[t].name);
 		seen++;
 	}
 }
@@ -2197,138 +2135,141 @@ static const char *json_kind_name(const migplan_node *n)
 
 /* Names a branch in messages: the $defs it refers to, its required keys
  * ("elementType+elementNullable"), its const, or its type. */
-static void add_branch_label(js_buf *b, const js_schema *br)
+static void add_branch_label(migplan__sb *b, const js_schema *br)
 {
 	if (br->boolean >= 0) {
-		buf_adds(b, br->boolean ? "true" : "false");
+		migplan__sb_puts(b, br->boolean ? "true" : "false");
 	} else if (br->ref) {
 		const char *slash = strrchr(br->ref->path, '/');
-		buf_adds(b, slash ? slash + 1 : br->ref->path);
+		migplan__sb_puts(b, slash ? slash + 1 : br->ref->path);
 	} else if (br->required && br->required->u.seq.count > 0) {
 		for (uint32_t i = 0; i < br->required->u.seq.count && i < 3; i++) {
 			if (i)
-				buf_addc(b, '+');
-			buf_adds(b, br->required->u.seq.items[i]->u.s.ptr);
+				migplan__sb_putc(b, '+');
+			migplan__sb_puts(b, br->required->u.seq.items[i]->u.s.ptr);
 		}
 	} else if (br->const_v) {
 		add_value(b, br->const_v);
 	} else if (br->types) {
 		add_types(b, br->types);
 	} else {
-		buf_adds(b, "schema");
+		migplan__sb_puts(b, "schema");
 	}
 }
 
-static void add_enum(js_buf *b, const migplan_node *list)
+static void add_enum(migplan__sb *b, const migplan_node *list)
 {
 	uint32_t n = list->u.seq.count;
-	buf_adds(b, "is not one of the allowed values (");
+	migplan__sb_puts(b, "is not one of the allowed values (");
 	for (uint32_t i = 0; i < n && i < 6; i++) {
 		if (i)
-			buf_adds(b, ", ");
+			migplan__sb_puts(b, ", ");
 		add_value(b, list->u.seq.items[i]);
 	}
 	if (n > 6)
-		buf_printf(b, ", ... %u in all", n);
-	buf_addc(b, ')');
+		migplan__sb_printf(b, ", ... %u in all", n);
+	migplan__sb_putc(b, ')');
 }
 
-static void add_moose_column_type(js_buf *b, const js_rec *r)
+static void add_moose_column_type(migplan__sb *b, const js_rec *r)
 {
 	switch (r->mm) {
 	case MM_JSON_COLUMN:
-		buf_adds(b, "a JSON column type written as an object of JSON options matches no "
-		            "branch of the oneOf; Moose writes every JSON column this way, but its "
-		            "schema only allows the string \"Json\"");
+		migplan__sb_puts(b, "a JSON column type written as an object of JSON options "
+		                    "matches no branch of the oneOf; Moose writes every JSON "
+		                    "column this way, but its schema only allows the string "
+		                    "\"Json\"");
 		break;
 	case MM_FIXED_STRING:
 		add_value(b, r->node);
-		buf_adds(b, " matches no branch of the oneOf; Moose writes FixedString(n) types, but "
-		            "its schema does not list them");
+		migplan__sb_puts(b, " matches no branch of the oneOf; Moose writes FixedString(n) "
+		                    "types, but its schema does not list them");
 		break;
 	case MM_GEO_TYPE:
 		add_value(b, r->node);
-		buf_adds(b, " matches no branch of the oneOf; Moose writes geo types (Point, Ring, "
-		            "LineString, MultiLineString, Polygon, MultiPolygon), but its schema does "
-		            "not list them");
+		migplan__sb_puts(b, " matches no branch of the oneOf; Moose writes geo types "
+		                    "(Point, Ring, LineString, MultiLineString, Polygon, "
+		                    "MultiPolygon), but its schema does not list them");
 		break;
 	}
 }
 
 /* A oneOf / anyOf that no branch matches, reported as a whole. */
-static void add_none(js_buf *b, const js_rec *r)
+static void add_none(migplan__sb *b, const js_rec *r)
 {
 	const js_schema *s = r->schema;
 	int any = r->kw == KW_ANYOF_NONE;
 	const char *kw = any ? "anyOf" : "oneOf";
 	js_schema *const *br = any ? s->any_of : s->one_of;
 	uint32_t nbr = any ? s->nany : s->none;
-	buf_adds(b, "value ");
+	migplan__sb_puts(b, "value ");
 	if (kind_of(r->node) != MIGPLAN_NODE_SEQ && kind_of(r->node) != MIGPLAN_NODE_MAP) {
 		add_value(b, r->node);
-		buf_addc(b, ' ');
+		migplan__sb_putc(b, ' ');
 	}
-	buf_printf(b, "matches none of the %u branches of the %s at %s/%s", nbr, kw, s->path, kw);
+	migplan__sb_printf(b, "matches none of the %u branches of the %s at %s/%s", nbr, kw,
+	                   s->path, kw);
 	if (r->none_why == NONE_TYPES) {
-		buf_adds(b, ": expected ");
+		migplan__sb_puts(b, ": expected ");
 		add_types(b, r->types);
-		buf_printf(b, ", got %s", json_kind_name(r->node));
+		migplan__sb_printf(b, ", got %s", json_kind_name(r->node));
 	} else if (r->none_why == NONE_AMBIGUOUS) {
-		buf_adds(b, ", and none fits better than another; the branches are");
+		migplan__sb_puts(b, ", and none fits better than another; the branches are");
 		for (uint32_t i = 0; i < nbr && i < 8; i++) {
-			buf_adds(b, i ? ", " : " ");
+			migplan__sb_puts(b, i ? ", " : " ");
 			add_branch_label(b, br[i]);
 		}
-		buf_adds(b, nbr > 8 ? ", ..." : "");
+		migplan__sb_puts(b, nbr > 8 ? ", ..." : "");
 	}
 }
 
-static void add_message(js_buf *b, const js_rec *r)
+static void add_message(migplan__sb *b, const js_rec *r)
 {
 	const js_schema *s = r->schema;
 	if (r->via) {
 		const js_schema *br = (r->via_any ? r->via->any_of : r->via->one_of)[r->a];
-		buf_printf(b, "no branch of %s at %s/%s matches; closest is branch %u of %u (",
-		           r->via_any ? "anyOf" : "oneOf", r->via->path,
-		           r->via_any ? "anyOf" : "oneOf", r->a, r->via_count);
+		migplan__sb_printf(b, "no branch of %s at %s/%s matches; closest is branch %u of "
+		                   "%u (",
+		                   r->via_any ? "anyOf" : "oneOf", r->via->path,
+		                   r->via_any ? "anyOf" : "oneOf", r->a, r->via_count);
 		add_branch_label(b, br);
-		buf_adds(b, "): ");
+		migplan__sb_puts(b, "): ");
 	}
 	switch (r->kw) {
 	case KW_FALSE:
-		buf_adds(b, "no value is allowed here (the schema is false)");
+		migplan__sb_puts(b, "no value is allowed here (the schema is false)");
 		break;
 	case KW_TYPE:
-		buf_adds(b, "expected ");
+		migplan__sb_puts(b, "expected ");
 		add_types(b, s->types);
-		buf_printf(b, ", got %s", json_kind_name(r->node));
+		migplan__sb_printf(b, ", got %s", json_kind_name(r->node));
 		if (kind_of(r->node) != MIGPLAN_NODE_SEQ && kind_of(r->node) != MIGPLAN_NODE_MAP) {
-			buf_addc(b, ' ');
+			migplan__sb_putc(b, ' ');
 			add_value(b, r->node);
 		}
 		break;
 	case KW_CONST:
-		buf_adds(b, "expected ");
+		migplan__sb_puts(b, "expected ");
 		add_value(b, s->const_v);
-		buf_adds(b, ", got ");
+		migplan__sb_puts(b, ", got ");
 		add_value(b, r->node);
 		break;
 	case KW_ENUM:
 		add_value(b, r->node);
-		buf_addc(b, ' ');
+		migplan__sb_putc(b, ' ');
 		add_enum(b, s->enum_v);
 		break;
 	case KW_PATTERN:
 		add_value(b, r->node);
-		buf_printf(b, " does not match the pattern %s", s->pattern->source);
+		migplan__sb_printf(b, " does not match the pattern %s", s->pattern->source);
 		break;
 	case KW_MINLEN:
 	case KW_MAXLEN:
-		buf_printf(b, "string of %zu characters is %s than the %s length %lld",
-		           utf8_length(r->node->u.s.ptr, r->node->u.s.len),
-		           r->kw == KW_MINLEN ? "shorter" : "longer",
-		           r->kw == KW_MINLEN ? "minimum" : "maximum",
-		           (long long)(r->kw == KW_MINLEN ? s->min_len : s->max_len));
+		migplan__sb_printf(b, "string of %zu characters is %s than the %s length %lld",
+		                   utf8_length(r->node->u.s.ptr, r->node->u.s.len),
+		                   r->kw == KW_MINLEN ? "shorter" : "longer",
+		                   r->kw == KW_MINLEN ? "minimum" : "maximum",
+		                   (long long)(r->kw == KW_MINLEN ? s->min_len : s->max_len));
 		break;
 	case KW_MINIMUM:
 	case KW_MAXIMUM:
@@ -2341,41 +2282,42 @@ static void add_message(js_buf *b, const js_rec *r)
 		};
 		int i = r->kw - KW_MINIMUM;
 		add_value(b, r->node);
-		buf_adds(b, what[i]);
+		migplan__sb_puts(b, what[i]);
 		add_value(b, s->num_node[i]);
 		break;
 	}
 	case KW_REQUIRED:
-		buf_adds(b, "required property ");
-		buf_addc(b, '"');
-		buf_add(b, r->arg, r->arg_len);
-		buf_adds(b, "\" is missing");
+		migplan__sb_puts(b, "required property ");
+		migplan__sb_putc(b, '"');
+		migplan__sb_append(b, r->arg, r->arg_len);
+		migplan__sb_puts(b, "\" is missing");
 		break;
 	case KW_ADDITIONAL:
-		buf_adds(b, "property \"");
-		buf_add(b, r->arg, r->arg_len);
-		buf_adds(b, "\" is not allowed");
+		migplan__sb_puts(b, "property \"");
+		migplan__sb_append(b, r->arg, r->arg_len);
+		migplan__sb_puts(b, "\" is not allowed");
 		if (s->nprops) {
-			buf_adds(b, " (allowed: ");
+			migplan__sb_puts(b, " (allowed: ");
 			for (uint32_t i = 0; i < s->nprops && i < 6; i++) {
 				if (i)
-					buf_adds(b, ", ");
-				buf_add(b, s->props[i].name, s->props[i].len);
+					migplan__sb_puts(b, ", ");
+				migplan__sb_append(b, s->props[i].name, s->props[i].len);
 			}
-			buf_adds(b, s->nprops > 6 ? ", ...)" : ")");
+			migplan__sb_puts(b, s->nprops > 6 ? ", ...)" : ")");
 		}
 		break;
 	case KW_MINITEMS:
 	case KW_MAXITEMS:
-		buf_printf(b, "array has %u items, %s than the %s %lld", r->node->u.seq.count,
-		           r->kw == KW_MINITEMS ? "fewer" : "more",
-		           r->kw == KW_MINITEMS ? "minimum" : "maximum",
-		           (long long)(r->kw == KW_MINITEMS ? s->min_items : s->max_items));
+		migplan__sb_printf(b, "array has %u items, %s than the %s %lld",
+		                   r->node->u.seq.count,
+		                   r->kw == KW_MINITEMS ? "fewer" : "more",
+		                   r->kw == KW_MINITEMS ? "minimum" : "maximum",
+		                   (long long)(r->kw == KW_MINITEMS ? s->min_items : s->max_items));
 		break;
 	case KW_ONEOF_MANY:
-		buf_printf(b, "value matches %u branches of the oneOf at %s/oneOf (branches %u and %u%s); "
-		           "exactly one must match", r->c, s->path, r->a, r->b,
-		           r->c > 2 ? ", and more" : "");
+		migplan__sb_printf(b, "value matches %u branches of the oneOf at %s/oneOf "
+		                   "(branches %u and %u%s); exactly one must match", r->c, s->path,
+		                   r->a, r->b, r->c > 2 ? ", and more" : "");
 		break;
 	case KW_ONEOF_NONE:
 	case KW_ANYOF_NONE:
@@ -2385,36 +2327,36 @@ static void add_message(js_buf *b, const js_rec *r)
 			add_none(b, r);
 		break;
 	case KW_NOT:
-		buf_printf(b, "value must not match the schema at %s/not", s->path);
+		migplan__sb_printf(b, "value must not match the schema at %s/not", s->path);
 		break;
 	}
 	switch (r->mm) {
 	case MM_INDEX_TYPE:
-		buf_adds(b, "; Moose writes the index type under \"type\", its schema expects "
-		            "\"index_type\"");
+		migplan__sb_puts(b, "; Moose writes the index type under \"type\", its schema "
+		                    "expects \"index_type\"");
 		break;
 	case MM_ENUM_INT:
-		buf_adds(b, "; Moose enum values are 16-bit signed integers, its schema allows "
-		            "only 0..255");
+		migplan__sb_puts(b, "; Moose enum values are 16-bit signed integers, its schema "
+		                    "allows only 0..255");
 		break;
 	case MM_ORDER_BY:
-		buf_adds(b, "; Moose writes order_by as one expression string when the table uses "
-		            "orderByExpression");
+		migplan__sb_puts(b, "; Moose writes order_by as one expression string when the "
+		                    "table uses orderByExpression");
 		break;
 	default:
 		break;
 	}
 }
 
-static const char *schema_location(js_buf *b, const js_rec *r)
+static const char *schema_location(migplan__sb *b, const js_rec *r)
 {
 	b->len = 0;
-	buf_adds(b, r->schema->path);
+	migplan__sb_puts(b, r->schema->path);
 	if (r->kw != KW_FALSE) {
-		buf_addc(b, '/');
-		buf_adds(b, keyword_names[r->kw]);
+		migplan__sb_putc(b, '/');
+		migplan__sb_puts(b, keyword_names[r->kw]);
 	}
-	return b->p;
+	return b->ptr;
 }
 
 static migplan_status build_list(const js_vctx *c, migplan_violations **out)
@@ -2425,7 +2367,7 @@ static migplan_status build_list(const js_vctx *c, migplan_violations **out)
 	migplan__arena_init(&v->arena);
 	v->count = c->n;
 	v->items = c->n ? migplan__arena_zalloc(&v->arena, c->n * sizeof *v->items) : NULL;
-	js_buf msg = { 0 }, loc = { 0 };
+	migplan__sb msg = MIGPLAN__SB_INIT, loc = MIGPLAN__SB_INIT;
 	int oom = c->n && !v->items;
 	for (size_t i = 0; i < c->n && !oom; i++) {
 		const js_rec *r = &c->recs[i];
@@ -2433,21 +2375,21 @@ static migplan_status build_list(const js_vctx *c, migplan_violations **out)
 		msg.len = 0;
 		add_message(&msg, r);
 		schema_location(&loc, r);
-		if (msg.oom || loc.oom) {
+		if (msg.failed || loc.failed) {
 			oom = 1;
 			break;
 		}
-		o->message = migplan__arena_strndup(&v->arena, msg.p, msg.len);
-		o->pointer = migplan__arena_strndup(&v->arena, c->strs.p ? c->strs.p + r->ptr_off : "",
-		                                    r->ptr_len);
-		o->schema_path = migplan__arena_strndup(&v->arena, loc.p, loc.len);
+		o->message = migplan__arena_strndup(&v->arena, msg.ptr, msg.len);
+		const char *strs = c->strs.ptr ? c->strs.ptr + r->ptr_off : "";
+		o->pointer = migplan__arena_strndup(&v->arena, strs, r->ptr_len);
+		o->schema_path = migplan__arena_strndup(&v->arena, loc.ptr, loc.len);
 		o->keyword = keyword_names[r->kw];
 		o->node = r->node;
 		o->moose_bug = r->mm != MM_NONE;
 		oom = !o->message || !o->pointer || !o->schema_path;
 	}
-	free(msg.p);
-	free(loc.p);
+	free(msg.ptr);
+	free(loc.ptr);
 	if (oom) {
 		migplan_violations_free(v);
 		return migplan__error_oom();
@@ -2553,10 +2495,10 @@ migplan_status migplan_schema_validate(const migplan_schema *s, const migplan_no
 		                         JS_MAX_FRAMES);
 	else
 		st = build_list(&c, out);
-	free(c.cur.p);
+	free(c.cur.ptr);
 	free(c.marks);
 	free(c.recs);
-	free(c.strs.p);
+	free(c.strs.ptr);
 	return st;
 }
 
