@@ -566,9 +566,11 @@ static migplan_status finish(migplan__reh_run *run)
 	migplan_status st = MIGPLAN_OK;
 	for (size_t i = 0; i < run->res->ntables && st == MIGPLAN_OK; i++)
 		st = migplan__reh_finish_table(run, &run->res->tables[i]);
-	/* The schema first: the probes insert rows and must come after every measurement. */
+	/* The probes insert rows: they come after every measurement and every query. */
 	if (st == MIGPLAN_OK)
 		st = migplan__reh_check_schema(run);
+	if (st == MIGPLAN_OK)
+		st = migplan__reh_verify_after(run);
 	if (st == MIGPLAN_OK)
 		st = migplan__reh_check_views(run);
 	return st;
@@ -610,6 +612,8 @@ static migplan_status rehearse_on(migplan__reh_run *run, const migplan_rehearse_
 		st = start(run);
 	if (st == MIGPLAN_OK)
 		st = setup(run);
+	if (st == MIGPLAN_OK)
+		st = migplan__reh_verify_before(run);
 	if (st == MIGPLAN_OK)
 		st = run_ops(run, opts);
 	if (st == MIGPLAN_OK)
@@ -661,9 +665,13 @@ migplan_status migplan_rehearse(migplan_rehearsal **out, const migplan_plan *pla
 	run.rows = opts && opts->rows ? opts->rows : MIGPLAN_REHEARSE_DEFAULT_ROWS;
 	run.seed = opts ? opts->seed : 0;
 	run.flags = opts ? opts->flags : 0;
-	st = migplan__reh_new(&run.res);
-	if (st != MIGPLAN_OK)
+	st = migplan__reh_checklist_parse(opts ? opts->checklist_json : NULL, &run.checklist);
+	if (st == MIGPLAN_OK)
+		st = migplan__reh_new(&run.res);
+	if (st != MIGPLAN_OK) {
+		migplan__reh_checklist_free(run.checklist);
 		return st;
+	}
 	run.res->plan_path = migplan__reh_strdup(run.res, migplan_plan_path(plan));
 	run.res->default_db = migplan__reh_strdup(run.res, run.default_db);
 	run.res->rows = run.rows;
@@ -677,6 +685,7 @@ migplan_status migplan_rehearse(migplan_rehearsal **out, const migplan_plan *pla
 	if (st == MIGPLAN_OK)
 		st = rehearse_on(&run, opts);
 	migplan_chdb_close(own);
+	migplan__reh_checklist_free(run.checklist);
 	if (st != MIGPLAN_OK) {
 		migplan_rehearsal_free(run.res);
 		return st;

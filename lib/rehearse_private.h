@@ -4,6 +4,7 @@
  *   rehearse_data.c    generated rows, row keys, baselines
  *   rehearse_measure.c what changed against the baselines
  *   rehearse_check.c   the end: view probes and the schema against local_infra_map.json
+ *   rehearse_verify.c  the verification queries of the go/no-go checklist
  *   rehearse_result.c  the result object and its accessors
  *   rehearse_render.c  text, JSON and Markdown, alone or side by side
  *   rehearse_sql.c     small helpers: queries with the chDB quirks handled, TSV, SQL text
@@ -99,6 +100,17 @@ struct migplan_rehearsal_diff {
 	char *actual;
 };
 
+struct migplan_rehearsal_check {
+	char *id;
+	char *purpose;
+	char *sql;
+	char *expected;
+	char *result;
+	char *message;
+	int after;
+	migplan_rehearsal_check_status status;
+};
+
 struct migplan_rehearsal {
 	migplan__arena arena;
 	char *plan_path;
@@ -119,6 +131,8 @@ struct migplan_rehearsal {
 	size_t nviews, capviews;
 	migplan_rehearsal_diff *diffs;
 	size_t ndiffs, capdiffs;
+	migplan_rehearsal_check *checks;
+	size_t nchecks, capchecks;
 };
 
 /* ---------------------------------------------------------------- rehearse_result.c */
@@ -135,6 +149,8 @@ migplan_status migplan__reh_setup_problem(migplan_rehearsal *r, const char *fmt,
 /* Rows lost and values changed or lost outside what the plan drops on purpose. */
 uint64_t migplan__reh_unintended_rows_lost(const migplan_rehearsal *r);
 uint64_t migplan__reh_unintended_values(const migplan_rehearsal *r);
+/* Verification queries that failed or could not run. */
+size_t migplan__reh_checks_failing(const migplan_rehearsal *r);
 
 /* ---------------------------------------------------------------- rehearse_sql.c */
 
@@ -183,6 +199,7 @@ typedef struct migplan__reh_run {
 	uint64_t rows_total;       /* generated rows over all tables */
 	const char *const *dbs;    /* the databases the rehearsal created (without the scratch one) */
 	size_t ndbs;
+	void *checklist;           /* the parsed checklist (json_object), or NULL */
 } migplan__reh_run;
 
 /* The ClickHouse columns of db.table (name, type, default_kind) in table order; the table's
@@ -217,5 +234,14 @@ void migplan__reh_renamed(migplan__reh_run *run, const char *db, const char *tab
 /* Probe every view and materialized view; compare the schema with the local snapshot. */
 migplan_status migplan__reh_check_views(migplan__reh_run *run);
 migplan_status migplan__reh_check_schema(migplan__reh_run *run);
+
+/* ---------------------------------------------------------------- rehearse_verify.c */
+
+/* Parse the checklist (NULL stays NULL); EINVAL when it is not a JSON object. */
+migplan_status migplan__reh_checklist_parse(const char *json, void **out);
+void migplan__reh_checklist_free(void *checklist);
+/* Run the `before` queries on the baseline, the `after` queries at the end. */
+migplan_status migplan__reh_verify_before(migplan__reh_run *run);
+migplan_status migplan__reh_verify_after(migplan__reh_run *run);
 
 #endif

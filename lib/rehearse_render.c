@@ -223,6 +223,8 @@ static void verdict(migplan__sb *sb, const R *r)
 		reason(sb, &sep, values_changed(r), " value changed", " values changed");
 		reason(sb, &sep, values_lost(r, 0), " value lost with its column", " values lost with their columns");
 		reason(sb, &sep, views_failing(r), " view not working", " views not working");
+		reason(sb, &sep, migplan__reh_checks_failing(r), " verification query failed",
+		       " verification queries failed");
 		reason(sb, &sep, r->ndiffs, " schema difference", " schema differences");
 		reason(sb, &sep, r->nsetup, " setup problem", " setup problems");
 	}
@@ -406,6 +408,23 @@ static void text_views(migplan__sb *sb, const R *r)
 	}
 }
 
+static void text_checks(migplan__sb *sb, const R *r)
+{
+	if (!r->nchecks)
+		return;
+	migplan__sb_puts(sb, "\nVerification queries of the go/no-go checklist\n");
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const migplan_rehearsal_check *c = &r->checks[i];
+		migplan__sb_printf(sb, "  %-6s %-7s %s", c->id ? c->id : "?", migplan_rehearsal_check_status_name(c->status),
+		                   c->purpose ? c->purpose : c->sql);
+		if (c->status == MIGPLAN_REHEARSAL_CHECK_FAILED)
+			migplan__sb_printf(sb, ": expected %s, got %s", c->expected, c->result);
+		else if (c->message)
+			migplan__sb_printf(sb, ": %s", c->message);
+		migplan__sb_putc(sb, '\n');
+	}
+}
+
 static void text_schema(migplan__sb *sb, const R *r)
 {
 	migplan__sb_puts(sb, "\nSchema against local_infra_map.json\n");
@@ -440,6 +459,7 @@ static void text_one(migplan__sb *sb, const R *r)
 	text_ops(sb, r);
 	text_tables(sb, r);
 	text_views(sb, r);
+	text_checks(sb, r);
 	text_schema(sb, r);
 }
 
@@ -546,6 +566,26 @@ static void md_one(migplan__sb *sb, const R *r)
 			if (v->message) {
 				migplan__sb_puts(sb, ": ");
 				md_cell(sb, v->message);
+			}
+			migplan__sb_puts(sb, " |\n");
+		}
+	}
+	if (r->nchecks) {
+		migplan__sb_puts(sb, "\n### Verification queries of the go/no-go checklist\n\n| id | result | purpose | detail |\n|---|---|---|---|\n");
+		for (size_t i = 0; i < r->nchecks; i++) {
+			const migplan_rehearsal_check *c = &r->checks[i];
+			migplan__sb_puts(sb, "| ");
+			md_cell(sb, c->id);
+			migplan__sb_printf(sb, " | %s | ", migplan_rehearsal_check_status_name(c->status));
+			md_cell(sb, c->purpose ? c->purpose : c->sql);
+			migplan__sb_puts(sb, " | ");
+			if (c->status == MIGPLAN_REHEARSAL_CHECK_FAILED) {
+				migplan__sb_puts(sb, "expected ");
+				md_code(sb, c->expected);
+				migplan__sb_puts(sb, ", got ");
+				md_code(sb, c->result);
+			} else if (c->message) {
+				md_code(sb, c->message);
 			}
 			migplan__sb_puts(sb, " |\n");
 		}
@@ -724,6 +764,23 @@ static void json_one(migplan__sb *sb, const R *r)
 	for (size_t i = 0; i < r->nviews; i++) {
 		migplan__sb_puts(sb, i ? "," : "");
 		json_view(sb, &r->views[i]);
+	}
+	migplan__sb_putc(sb, ']');
+	json_key(sb, &f, "checks");
+	migplan__sb_putc(sb, '[');
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const migplan_rehearsal_check *c = &r->checks[i];
+		int g = 1;
+		migplan__sb_puts(sb, i ? ",{" : "{");
+		json_kv_str(sb, &g, "id", c->id);
+		json_kv_str(sb, &g, "stage", migplan_rehearsal_check_stage(c));
+		json_kv_str(sb, &g, "status", migplan_rehearsal_check_status_name(c->status));
+		json_kv_str(sb, &g, "purpose", c->purpose);
+		json_kv_str(sb, &g, "sql", c->sql);
+		json_kv_str(sb, &g, "expected", c->expected);
+		json_kv_str(sb, &g, "result", c->result);
+		json_kv_str(sb, &g, "message", c->message);
+		migplan__sb_putc(sb, '}');
 	}
 	migplan__sb_putc(sb, ']');
 	json_key(sb, &f, "schema");

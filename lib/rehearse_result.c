@@ -188,6 +188,15 @@ uint64_t migplan__reh_unintended_values(const migplan_rehearsal *r)
 	return n;
 }
 
+size_t migplan__reh_checks_failing(const migplan_rehearsal *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		n += r->checks[i].status == MIGPLAN_REHEARSAL_CHECK_FAILED ||
+		     r->checks[i].status == MIGPLAN_REHEARSAL_CHECK_ERROR;
+	return n;
+}
+
 int migplan_rehearsal_passed(const migplan_rehearsal *r)
 {
 	if (!r || r->nsetup || r->ndiffs)
@@ -198,6 +207,8 @@ int migplan_rehearsal_passed(const migplan_rehearsal *r)
 	for (size_t i = 0; i < r->nviews; i++)
 		if (view_failed(&r->views[i]))
 			return 0;
+	if (migplan__reh_checks_failing(r))
+		return 0;
 	return migplan__reh_unintended_rows_lost(r) == 0 && migplan__reh_unintended_values(r) == 0;
 }
 
@@ -566,4 +577,67 @@ const char *migplan_rehearsal_diff_expected(const migplan_rehearsal_diff *d)
 const char *migplan_rehearsal_diff_actual(const migplan_rehearsal_diff *d)
 {
 	return d ? d->actual : NULL;
+}
+
+/* ---------------------------------------------------------------- verification queries */
+
+const char *migplan_rehearsal_check_status_name(migplan_rehearsal_check_status status)
+{
+	switch (status) {
+	case MIGPLAN_REHEARSAL_CHECK_PASSED: return "passed";
+	case MIGPLAN_REHEARSAL_CHECK_FAILED: return "failed";
+	case MIGPLAN_REHEARSAL_CHECK_ERROR: return "error";
+	case MIGPLAN_REHEARSAL_CHECK_RAN: return "ran";
+	}
+	return "unknown";
+}
+
+size_t migplan_rehearsal_check_count(const migplan_rehearsal *r)
+{
+	return r ? r->nchecks : 0;
+}
+
+const migplan_rehearsal_check *migplan_rehearsal_check_at(const migplan_rehearsal *r, size_t i)
+{
+	return r && i < r->nchecks ? &r->checks[i] : NULL;
+}
+
+const char *migplan_rehearsal_check_id(const migplan_rehearsal_check *c)
+{
+	return c ? c->id : NULL;
+}
+
+const char *migplan_rehearsal_check_stage(const migplan_rehearsal_check *c)
+{
+	return c ? (c->after ? "after" : "before") : NULL;
+}
+
+const char *migplan_rehearsal_check_purpose(const migplan_rehearsal_check *c)
+{
+	return c ? c->purpose : NULL;
+}
+
+const char *migplan_rehearsal_check_sql(const migplan_rehearsal_check *c)
+{
+	return c ? c->sql : NULL;
+}
+
+const char *migplan_rehearsal_check_expected(const migplan_rehearsal_check *c)
+{
+	return c ? c->expected : NULL;
+}
+
+const char *migplan_rehearsal_check_result(const migplan_rehearsal_check *c)
+{
+	return c ? c->result : NULL;
+}
+
+migplan_rehearsal_check_status migplan_rehearsal_check_status_of(const migplan_rehearsal_check *c)
+{
+	return c ? c->status : MIGPLAN_REHEARSAL_CHECK_ERROR;
+}
+
+const char *migplan_rehearsal_check_message(const migplan_rehearsal_check *c)
+{
+	return c ? c->message : NULL;
 }

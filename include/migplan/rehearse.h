@@ -22,9 +22,12 @@
  *   5. after each operation, records ClickHouse's error, the mutations that failed
  *      (`system.mutations`) and, for every table the operation can touch, the rows whose value
  *      changed or that were lost, per column, compared with the baseline;
- *   6. at the end inserts probe rows into the source table of every materialized view and
- *      checks that each view's target received them, checks that plain views still answer,
- *      and compares the final schema with `local_infra_map.json`.
+ *   6. at the end runs the verification queries of the go/no-go checklist (when one is given,
+ *      migplan_rehearse_options::checklist_json: its `before` queries ran on the baseline, its
+ *      `after` queries must give the baseline's result or the expected one), inserts probe rows
+ *      into the source table of every materialized view and checks that each view's target
+ *      received them, checks that plain views still answer, and compares the final schema with
+ *      `local_infra_map.json`.
  *
  * Row identity. Changed values are counted exactly by joining the baseline with the table on a
  * row key: a column of the table that the plan does not modify, drop or (when possible) change
@@ -176,11 +179,15 @@ typedef struct migplan_rehearse_options {
 	uint32_t flags;             /**< migplan_rehearse_flags */
 	migplan_chdb *engine;       /**< an open engine to use (and leave open); NULL: open one for
 	                                 this rehearsal and close it afterwards */
+	const char *checklist_json; /**< the go/no-go checklist whose verification queries to run,
+	                                 as migplan_report_render() writes it for
+	                                 MIGPLAN_REPORT_CHECKLIST in JSON; NULL: none (see
+	                                 migplan_rehearsal_check_count()) */
 } migplan_rehearse_options;
 
 /** Static initialiser of migplan_rehearse_options with every default. @since 0.1 */
 #define MIGPLAN_REHEARSE_OPTIONS_INIT \
-	{ MIGPLAN_REHEARSE_OPTIONS_VERSION, NULL, 0, 0, NULL, NULL, NULL, 0, NULL }
+	{ MIGPLAN_REHEARSE_OPTIONS_VERSION, NULL, 0, 0, NULL, NULL, NULL, 0, NULL, NULL }
 
 /**
  * Initialise @p opts with defaults for structure version @p version.
@@ -221,7 +228,8 @@ typedef struct migplan_rehearsal_diff migplan_rehearsal_diff;
  * @return MIGPLAN_OK; MIGPLAN_ENOTFOUND (no libchdb.so: the message lists the paths tried and
  *         how to install it); MIGPLAN_EUNSUPPORTED (not a chDB library, or an engine is already
  *         open in this process and @c opts->engine is NULL); MIGPLAN_EINVAL (NULL out or plan,
- *         no remote snapshot, a database of the plan already exists in @c opts->engine);
+ *         no remote snapshot, a database of the plan already exists in @c opts->engine, a
+ *         checklist that is not JSON);
  *         MIGPLAN_EVERSION (unknown options version); MIGPLAN_EIO (no temporary directory);
  *         MIGPLAN_ERROR (the engine failed outside the plan's own statements: the message is
  *         ClickHouse's); MIGPLAN_ENOMEM.
@@ -318,8 +326,8 @@ MIGPLAN_API uint64_t migplan_rehearsal_duration_us(const migplan_rehearsal *r);
 /**
  * The go/no-go of the rehearsal: 1 when every operation ran, the setup was complete, no row was
  * lost and no value changed or lost (except in tables and columns the plan drops on purpose,
- * see migplan_rehearsal_table_dropped()), every view still works and the final schema equals
- * local_infra_map.json.
+ * see migplan_rehearsal_table_dropped()), every view still works, every verification query of
+ * the checklist passed and the final schema equals local_infra_map.json.
  * @param[in] r the rehearsal, or NULL (0).
  * @return 1 or 0. Ownership: nothing is transferred.
  * @since 0.1
@@ -971,6 +979,119 @@ MIGPLAN_API const char *migplan_rehearsal_diff_expected(const migplan_rehearsal_
  * @since 0.1
  */
 MIGPLAN_API const char *migplan_rehearsal_diff_actual(const migplan_rehearsal_diff *d);
+
+/* ------------------------------------------------------------------------------------------
+ * The verification queries of the go/no-go checklist
+ * ---------------------------------------------------------------------------------------- */
+
+/** One verification query of the checklist, as the rehearsal ran it (opaque). @since 0.1 */
+typedef struct migplan_rehearsal_check migplan_rehearsal_check;
+
+/** What a verification query gave. Values are pinned. @since 0.1 */
+typedef enum migplan_rehearsal_check_status {
+	/** An `after` query gave the baseline's result (`equalsBaseline`) or the expected one. */
+	MIGPLAN_REHEARSAL_CHECK_PASSED = 1,
+	/** An `after` query gave another result: migplan_rehearsal_check_expected() against
+	 *  migplan_rehearsal_check_result(). */
+	MIGPLAN_REHEARSAL_CHECK_FAILED = 2,
+	/** The query itself failed (the message is ClickHouse's), or its baseline query did. */
+	MIGPLAN_REHEARSAL_CHECK_ERROR = 3,
+	/** It ran and there is nothing to compare it with (a `before` query: the baseline). */
+	MIGPLAN_REHEARSAL_CHECK_RAN = 4
+} migplan_rehearsal_check_status;
+
+/**
+ * Static name of a check status: "passed", "failed", "error", "ran".
+ * @param[in] status the status.
+ * @return the name, or "unknown". Ownership: static.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_status_name(migplan_rehearsal_check_status status);
+
+/**
+ * Number of verification queries run: the checklist's read-only `before` and `after` statements
+ * without parameters (statements that take parameters from a batch cannot run alone).
+ * @param[in] r the rehearsal, or NULL (0).
+ * @return the count; 0 without migplan_rehearse_options::checklist_json.
+ * Ownership: nothing is transferred.
+ * @since 0.1
+ */
+MIGPLAN_API size_t migplan_rehearsal_check_count(const migplan_rehearsal *r);
+
+/**
+ * Verification query @p i: the `before` ones first, in checklist order, then the `after` ones.
+ * @param[in] r the rehearsal, or NULL.
+ * @param[in] i 0-based index.
+ * @return the check, or NULL when out of range. Ownership: borrowed from @p r.
+ * @since 0.1
+ */
+MIGPLAN_API const migplan_rehearsal_check *migplan_rehearsal_check_at(const migplan_rehearsal *r,
+                                                                      size_t i);
+
+/**
+ * The statement's id in the checklist (e.g. "B1", "A2").
+ * @param[in] c the check, or NULL (NULL).
+ * @return the id. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_id(const migplan_rehearsal_check *c);
+
+/**
+ * "before" (run on the baseline) or "after" (run at the end).
+ * @param[in] c the check, or NULL (NULL).
+ * @return the stage. Ownership: static.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_stage(const migplan_rehearsal_check *c);
+
+/**
+ * What the statement is for, as the checklist says.
+ * @param[in] c the check, or NULL (NULL).
+ * @return the text, or NULL. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_purpose(const migplan_rehearsal_check *c);
+
+/**
+ * The SQL that ran.
+ * @param[in] c the check, or NULL (NULL).
+ * @return the SQL. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_sql(const migplan_rehearsal_check *c);
+
+/**
+ * The result it had to give (TSV): the baseline query's result, or the checklist's expected
+ * result; NULL when there is nothing to compare with.
+ * @param[in] c the check, or NULL (NULL).
+ * @return the text. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_expected(const migplan_rehearsal_check *c);
+
+/**
+ * The result it gave (TSV, without the last newline), or NULL when it failed.
+ * @param[in] c the check, or NULL (NULL).
+ * @return the text. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_result(const migplan_rehearsal_check *c);
+
+/**
+ * What the query gave against what it had to give.
+ * @param[in] c the check, or NULL (MIGPLAN_REHEARSAL_CHECK_ERROR).
+ * @return the status. Ownership: nothing is transferred.
+ * @since 0.1
+ */
+MIGPLAN_API migplan_rehearsal_check_status migplan_rehearsal_check_status_of(const migplan_rehearsal_check *c);
+
+/**
+ * ClickHouse's message when the query failed, else NULL.
+ * @param[in] c the check, or NULL (NULL).
+ * @return the message. Ownership: borrowed from the rehearsal.
+ * @since 0.1
+ */
+MIGPLAN_API const char *migplan_rehearsal_check_message(const migplan_rehearsal_check *c);
 
 /* ------------------------------------------------------------------------------------------
  * Rendering

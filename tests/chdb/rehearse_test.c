@@ -476,6 +476,75 @@ static void test_rewrite(void)
 	migplan_plan_free(plan);
 }
 
+/* A checklist as report.h writes it (MIGPLAN_REPORT_CHECKLIST, JSON), cut to what a rehearsal
+ * reads: read-only statements run, others and parameterised ones are skipped. */
+static const char checklist[] =
+	"{\"schemaVersion\":1,\"report\":\"checklist\",\"decision\":\"no-go\","
+	"\"before\":["
+	"{\"id\":\"B1\",\"stage\":\"before\",\"readOnly\":true,\"purpose\":\"rows of events\","
+	"\"sql\":\"SELECT count() FROM `local`.`events`;\",\"parameters\":[]},"
+	"{\"id\":\"B2\",\"stage\":\"before\",\"readOnly\":true,\"purpose\":\"one batch\","
+	"\"sql\":\"SELECT count() FROM `local`.`events` WHERE event_id > {lo:String}\",\"parameters\":[\"lo\"]},"
+	"{\"id\":\"B3\",\"stage\":\"step\",\"readOnly\":false,\"purpose\":\"never run\","
+	"\"sql\":\"TRUNCATE TABLE `local`.`users`\",\"parameters\":[]}],"
+	"\"steps\":[],"
+	"\"after\":["
+	"{\"id\":\"A1\",\"stage\":\"after\",\"readOnly\":true,\"purpose\":\"no row lost in events\","
+	"\"sql\":\"SELECT count() FROM `local`.`events`\",\"equalsBaseline\":\"B1\",\"parameters\":[]},"
+	"{\"id\":\"A2\",\"stage\":\"after\",\"readOnly\":true,\"purpose\":\"users kept\","
+	"\"sql\":\"SELECT count() > 0 FROM `local`.`users`\",\"expectTsv\":\"1\\n\",\"parameters\":[]},"
+	"{\"id\":\"A3\",\"stage\":\"after\",\"readOnly\":true,\"purpose\":\"a query that fails\","
+	"\"sql\":\"SELECT nope FROM `local`.`events`\",\"parameters\":[]}]}";
+
+static const migplan_rehearsal_check *check_of(const migplan_rehearsal *r, const char *id)
+{
+	for (size_t i = 0; i < migplan_rehearsal_check_count(r); i++)
+		if (strcmp(migplan_rehearsal_check_id(migplan_rehearsal_check_at(r, i)), id) == 0)
+			return migplan_rehearsal_check_at(r, i);
+	return NULL;
+}
+
+static void test_checklist(void)
+{
+	migplan_rehearse_options o = MIGPLAN_REHEARSE_OPTIONS_INIT;
+	migplan_plan *plan = load(fixtures, "03_recreate_same_table", NULL);
+	migplan_rehearsal *before = NULL, *after = NULL;
+	char *text = NULL;
+
+	o.engine = eng;
+	o.rows = ROWS;
+	o.seed = SEED;
+	o.checklist_json = "[1, 2";
+	is_int(migplan_rehearse(&before, plan, &o), MIGPLAN_EINVAL, "checklist: not JSON: EINVAL");
+	o.checklist_json = checklist;
+	is_int(migplan_rehearse_edits(&before, &after, plan, NULL, 0, &o), MIGPLAN_OK, "checklist: rehearsed with its queries");
+	is_int(migplan_rehearsal_check_count(before), 4, "checklist: B1 and A1-A3 ran; the batch and the write did not");
+	ok(check_of(before, "B2") == NULL && check_of(before, "B3") == NULL, "checklist: B2 (parameters) and B3 (write) skipped");
+	ok(migplan_rehearsal_check_status_of(check_of(before, "B1")) == MIGPLAN_REHEARSAL_CHECK_RAN &&
+	           strcmp(migplan_rehearsal_check_result(check_of(before, "B1")), "300") == 0,
+	   "checklist: B1 counted the baseline");
+	is_int(migplan_rehearsal_check_status_of(check_of(before, "A1")), MIGPLAN_REHEARSAL_CHECK_FAILED,
+	       "checklist: before the rewrite A1 (equals B1) fails");
+	ok(strcmp(migplan_rehearsal_check_expected(check_of(before, "A1")), "300") == 0 &&
+	           strcmp(migplan_rehearsal_check_result(check_of(before, "A1")), "0") == 0,
+	   "checklist: expected 300, got 0");
+	is_int(migplan_rehearsal_check_status_of(check_of(after, "A1")), MIGPLAN_REHEARSAL_CHECK_PASSED,
+	       "checklist: after the rewrite A1 passes");
+	is_int(migplan_rehearsal_check_status_of(check_of(after, "A2")), MIGPLAN_REHEARSAL_CHECK_PASSED,
+	       "checklist: A2 gives the expected result");
+	ok(migplan_rehearsal_check_status_of(check_of(after, "A3")) == MIGPLAN_REHEARSAL_CHECK_ERROR &&
+	           contains(migplan_rehearsal_check_message(check_of(after, "A3")), "nope"),
+	   "checklist: A3 fails with ClickHouse's message");
+	ok(!migplan_rehearsal_passed(after), "checklist: a failing verification query is a no-go");
+	ok(migplan_rehearsal_render(before, MIGPLAN_REHEARSAL_TEXT, &text) == MIGPLAN_OK &&
+	           contains(text, "A1     failed  no row lost in events: expected 300, got 0"),
+	   "checklist: the text shows the failed query");
+	migplan_free(text);
+	migplan_rehearsal_free(before);
+	migplan_rehearsal_free(after);
+	migplan_plan_free(plan);
+}
+
 /* ---------------------------------------------------------------- hand-written cases */
 
 static void test_stuck_mutation(void)
@@ -681,6 +750,7 @@ int main(void)
 	test_dropped_on_purpose();
 	test_moose_ddl_and_ttl();
 	test_rewrite();
+	test_checklist();
 	test_stuck_mutation();
 	test_every_type();
 	test_engines();
