@@ -18,45 +18,19 @@
 #include <yaml.h>
 
 #include "error.h"
+#include "strbuf.h"
 
 /* ------------------------------------------------------------------------------------------
  * Output buffer
  * ------------------------------------------------------------------------------------------ */
 
-typedef struct outbuf {
-	char *ptr;
-	size_t len;
-	size_t cap;
-} outbuf;
-
-/* Grows geometrically; keeps one spare byte for the final NUL. */
-static int outbuf_append(outbuf *b, const void *data, size_t n)
-{
-	if (n >= SIZE_MAX - b->len)
-		return 0;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2)
-				return 0;
-			cap *= 2;
-		}
-		char *p = realloc(b->ptr, cap);
-		if (!p)
-			return 0;
-		b->ptr = p;
-		b->cap = cap;
-	}
-	memcpy(b->ptr + b->len, data, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-	return 1;
-}
-
-/* libyaml's write handler: 1 on success, 0 makes the emitter fail with a writer error. */
+/* libyaml's write handler, appending to the migplan__sb in data: 1 on success, 0 makes the
+ * emitter fail with a writer error. */
 static int outbuf_write(void *data, unsigned char *buffer, size_t size)
 {
-	return outbuf_append(data, buffer, size);
+	migplan__sb *out = data;
+	migplan__sb_append(out, (const char *)buffer, size);
+	return !out->failed;
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -486,7 +460,7 @@ static number_form number_text(const char *s, size_t len, char *buf)
 
 typedef struct emit_ctx {
 	yaml_emitter_t em;
-	outbuf out;
+	migplan__sb out;
 } emit_ctx;
 
 /* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): libyaml refuses invalid
@@ -766,7 +740,8 @@ static migplan_status emit_with_header(const migplan_node *root, const char *hea
 	migplan_status st = ctx_init(&c);
 	if (st != MIGPLAN_OK)
 		return st;
-	if (!outbuf_append(&c.out, header, strlen(header)))
+	migplan__sb_puts(&c.out, header);
+	if (c.out.failed)
 		st = migplan__error_oom();
 	if (st == MIGPLAN_OK)
 		st = emit_document(&c, root);
