@@ -85,6 +85,10 @@ migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t le
                                   const char *path, const migplan__limits *lim);
 /* Reads a whole file into a malloc'd buffer (EIO, ELIMIT when larger than max_bytes). */
 migplan_status migplan__file_read(char **out, size_t *len_out, const char *path, uint64_t max_bytes);
+/* migplan__file_read with lim->max_bytes, then the reader of `format` (path names the
+ * document). On failure *out is NULL. */
+migplan_status migplan__doc_read_file(migplan__doc **out, const char *path,
+                                      migplan__doc_format format, const migplan__limits *lim);
 
 void migplan__doc_free(migplan__doc *doc);
 

@@ -109,3 +109,18 @@ migplan_status migplan__file_read(char **out, size_t *len_out, const char *path,
 	close(fd);
 	return st;
 }
+
+migplan_status migplan__doc_read_file(migplan__doc **out, const char *path,
+                                      migplan__doc_format format, const migplan__limits *lim)
+{
+	*out = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	migplan_status st = migplan__file_read(&buf, &len, path, lim->max_bytes);
+	if (st)
+		return st;
+	st = format == MIGPLAN__DOC_JSON ? migplan__json_read(out, buf, len, path, lim)
+	                                 : migplan__yaml_read(out, buf, len, path, lim);
+	free(buf);
+	return st;
+}

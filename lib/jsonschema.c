@@ -2450,14 +2450,8 @@ migplan_status migplan_schema_load_file(migplan_schema **out, const char *path,
 	migplan_status st = migplan__limits_from(&lim, opts);
 	if (st != MIGPLAN_OK)
 		return st;
-	char *buf = NULL;
-	size_t len = 0;
-	st = migplan__file_read(&buf, &len, path, lim.max_bytes);
-	if (st != MIGPLAN_OK)
-		return st;
 	migplan__doc *doc = NULL;
-	st = migplan__json_read(&doc, buf, len, path, &lim);
-	free(buf);
+	st = migplan__doc_read_file(&doc, path, MIGPLAN__DOC_JSON, &lim);
 	if (st != MIGPLAN_OK)
 		return st;
 	return schema_from_doc(out, doc);

@@ -55,14 +55,11 @@ static migplan_status snapshot_load_buffer(migplan_snapshot **out, const char *d
 static migplan_status snapshot_load_file(migplan_snapshot **out, const char *path,
                                          const migplan__limits *lim)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	migplan_status st = migplan__file_read(&buf, &len, path, lim->max_bytes);
+	migplan__doc *doc = NULL;
+	migplan_status st = migplan__doc_read_file(&doc, path, MIGPLAN__DOC_JSON, lim);
 	if (st)
 		return st;
-	st = snapshot_load_buffer(out, buf, len, path, lim);
-	free(buf);
-	return st;
+	return snapshot_from_doc(out, doc);
 }
 
 migplan_status migplan_snapshot_load_file(migplan_snapshot **out, const char *path,
@@ -167,14 +164,11 @@ migplan_status migplan_plan_load_buffer(migplan_plan **out, const char *data, si
 static migplan_status plan_load_file(migplan_plan **out, const char *path,
                                      const migplan__limits *lim)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	migplan_status st = migplan__file_read(&buf, &len, path, lim->max_bytes);
+	migplan__doc *doc = NULL;
+	migplan_status st = migplan__doc_read_file(&doc, path, MIGPLAN__DOC_YAML, lim);
 	if (st)
 		return st;
-	st = plan_load_buffer(out, buf, len, path, lim);
-	free(buf);
-	return st;
+	return plan_from_doc(out, doc, lim);
 }
 
 /* Loads the plan, then the snapshots it is given (either may be NULL). */

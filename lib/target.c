@@ -278,14 +278,10 @@ static migplan_status set_target(migplan_plan *plan, const char *data, size_t le
 		return migplan__error_oom();
 	migplan__limits lim;
 	migplan_status st = migplan__limits_from(&lim, opts);
-	char *buf = NULL;
-	if (st == MIGPLAN_OK && path) {
-		st = migplan__file_read(&buf, &len, path, lim.max_bytes);
-		data = buf;
-	}
-	if (st == MIGPLAN_OK)
+	if (st == MIGPLAN_OK && path)
+		st = migplan__doc_read_file(&t->doc, path, MIGPLAN__DOC_JSON, &lim);
+	else if (st == MIGPLAN_OK)
 		st = migplan__json_read(&t->doc, data ? data : "", len, t->source, &lim);
-	free(buf);
 	if (st == MIGPLAN_OK)
 		st = migplan__target_choose_doc(t, t->doc, branch);
 	t->status = st;
