@@ -10,6 +10,7 @@
 #include <migplan.h>
 #include <migplan/analyze.h>
 #include <migplan/classify.h>
+#include <migplan/rehearse.h>
 #include <migplan/rewrite.h>
 #include <migplan/schema.h>
 #include <migplan/typechange.h>
@@ -47,6 +48,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int cmd_rewrite(int argc, char **argv);
+int cmd_rehearse(int argc, char **argv);
 
 /* --- argument parsing (args.c) --- */
 struct cli_option {

@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
 	{"type-change", "judge a change between two ClickHouse types", cmd_type_change},
 	{"target", "choose the target deployment of a branch, or print the blocker", cmd_target},
 	{"rewrite", "list the proposed edits, show the edited plan as a diff, --write it", cmd_rewrite},
+	{"rehearse", "run the plan on the embedded ClickHouse engine against generated rows", cmd_rehearse},
 	{"rules", "list every rule", cmd_rules},
 	{"explain", "the help text of a rule", cmd_explain},
 };
@@ -33,7 +34,8 @@ static void print_help(FILE *out)
 	fputs("\n"
 	      "Exit codes: 0 nothing at or above the failing threshold; 1 findings at or above it;\n"
 	      "2 an input could not be read or parsed; 3 destructive operations not allowed;\n"
-	      "64 usage error. 'migplan COMMAND --help' and migplan(1) say more.\n",
+	      "64 usage error; 69 (rehearse) the ClickHouse engine is not available.\n"
+	      "'migplan COMMAND --help' and migplan(1) say more.\n",
 	      out);
 }
 

@@ -96,6 +96,11 @@ class Tap:
         sys.stdout.flush()
         return cond
 
+    def skip(self, name, reason):
+        self.count += 1
+        print("ok %d - %s # SKIP %s" % (self.count, name, reason))
+        sys.stdout.flush()
+
     def finish(self):
         print("1..%d" % self.count)
         return 1 if self.failed else 0
@@ -304,7 +309,7 @@ def check_global(t, run, version):
     t.ok(r.code == EXIT_USAGE and "usage: migplan" in r.err and r.out == "", "no command: exit 64", r)
     r = run("frobnicate")
     t.ok(r.code == EXIT_USAGE and "unknown command 'frobnicate'" in r.err, "unknown command: exit 64", r)
-    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain", "rewrite"):
+    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain", "rewrite", "rehearse"):
         r = run(cmd, "--help")
         t.ok(r.code == 0 and r.out.startswith("usage: migplan " + cmd) and r.err == "", "%s --help" % cmd, r)
         r = run(cmd, "--no-such-option")
@@ -752,6 +757,131 @@ def check_rewrite(t, run, schema, tmp):
     check_rewrite_atomic(t, run, tmp)
 
 
+# --- rehearse ---
+
+EXIT_NO_ENGINE = 69
+REHEARSE_ROWS = "500"
+
+
+def run_on_terminal(program, args, cwd, env):
+    """Run with standard error on a pseudo-terminal (stdout a pipe): what a person at a terminal sees."""
+    import pty
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([program] + args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out = proc.stdout.read()
+    proc.wait()
+    os.close(master)
+    return proc.returncode, out.decode(), seen.decode(errors="replace")
+
+
+def check_rehearse_without_engine(t, run, tmp):
+    """What is missing must be said, with its own exit code, before anything else happens."""
+    cases = [
+        (("--chdb", "/nonexistent/libchdb.so"), {}, "libchdb.so not found at /nonexistent/libchdb.so"),
+        ((), {"MIGPLAN_CHDB_LIB": "/nonexistent/lib/libchdb.so"}, "(from MIGPLAN_CHDB_LIB)"),
+        (("--chdb", os.path.join(tmp, "05_modify_column_narrowing", "plan.yaml")), {}, "the ClickHouse engine is not available"),
+    ]
+    for args, env, needle in cases:
+        r = run("rehearse", *(args + ("05_modify_column_narrowing",)), cwd=tmp, env=env)
+        t.ok(r.code == EXIT_NO_ENGINE and needle in r.err and r.out == ""
+             and r.err.startswith("migplan rehearse: error: the ClickHouse engine is not available: "),
+             "rehearse %s: no engine, exit 69 and why" % (" ".join(args) or "MIGPLAN_CHDB_LIB=/nonexistent"), r)
+    r = run("rehearse", "--chdb", "/nonexistent/libchdb.so", "05_modify_column_narrowing", cwd=tmp)
+    t.ok("npm install --prefix .chdb chdb" in r.err, "rehearse: no engine, says how to install it", r)
+    cases = [
+        (("--rows", "0"), "--rows '0' is not a positive whole number"),
+        (("--rows", "many"), "--rows 'many' is not a positive whole number"),
+        (("--seed", "-1"), "--seed '-1' is not an unsigned whole number"),
+        (("--format", "sarif"), "format 'sarif' is not one of text, json, markdown"),
+        (("--edit", "reorder:1"), "--edit chooses the edits of --compare-rewrite"),
+        (("--progress", "sometimes"), "unknown progress mode 'sometimes'"),
+        (("--data-dir", "no_such_dir"), "--data-dir 'no_such_dir' is not an existing directory"),
+        (("01_additive",), "expected one plan"),
+    ]
+    for args, needle in cases:
+        r = run("rehearse", *(args + ("05_modify_column_narrowing",)), cwd=tmp)
+        t.ok(r.code == EXIT_USAGE and needle in r.err and r.out == "", "rehearse usage error: %s" % " ".join(args), r)
+    r = run("rehearse", "--checklist", "no_such_checklist.json", "05_modify_column_narrowing", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and r.err.startswith("no_such_checklist.json: error: cannot read") and r.out == "",
+         "rehearse --checklist: a missing checklist is exit 2", r)
+    r = run("rehearse", "--chdb", "/nonexistent/libchdb.so", "no_such_dir", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and r.err.startswith("no_such_dir") and r.out == "",
+         "rehearse: a missing plan is exit 2, whatever the engine", r)
+
+
+def check_rehearse_plan(t, run, tmp):
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "05_modify_column_narrowing", cwd=tmp)
+    t.ok(r.code == EXIT_FINDINGS and r.out.startswith("Rehearsal of 05_modify_column_narrowing/plan.yaml\n")
+         and "NO-GO" in r.out and "refused" in r.out and r.err == "",
+         "rehearse 05: text, no-go (a narrowing and a refused change), exit 1, no progress on a pipe", r)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--seed", "7", "--format", "json", "05_modify_column_narrowing", cwd=tmp)
+    d = json.loads(r.out) if r.code == EXIT_FINDINGS and r.out else {}
+    t.ok(d and d["passed"] is False and d["rows"] == int(REHEARSE_ROWS) and d["seed"] == 7
+         and len(d["operations"]) == OPERATION_COUNTS["05_modify_column_narrowing"]
+         and d["firstFailure"] == 1 and d["valuesAffected"] > 0,
+         "rehearse 05 --format json: rows, seed, 7 operations, first failure #1, values changed", r)
+    again = run("rehearse", "--rows", REHEARSE_ROWS, "--seed", "7", "--format", "json", "05_modify_column_narrowing", cwd=tmp)
+    d2 = json.loads(again.out) if again.out else {}
+    t.ok(d and d2 and d2["valuesAffected"] == d["valuesAffected"] and d2["verdict"] == d["verdict"],
+         "rehearse 05: the same seed gives the same result", again)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--format", "markdown", "05_modify_column_narrowing", cwd=tmp)
+    t.ok(r.code == EXIT_FINDINGS and r.out.startswith("## Rehearsal of `05_modify_column_narrowing/plan.yaml`")
+         and "**NO-GO" in r.out, "rehearse 05 --format markdown", r)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "03_recreate_same_table", cwd=tmp)
+    t.ok(r.code == EXIT_FINDINGS and ("%s rows lost" % REHEARSE_ROWS) in r.out,
+         "rehearse 03: the drop and re-create loses every row, exit 1", r)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--compare-rewrite", "03_recreate_same_table", cwd=tmp)
+    t.ok(r.code == EXIT_OK and "before the rewrite %s rows lost in local.events; after: 0" % REHEARSE_ROWS in r.out,
+         "rehearse 03 --compare-rewrite: side by side, the edited plan keeps every row, exit 0", r)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--compare-rewrite", "--format", "json", "03_recreate_same_table", cwd=tmp)
+    d = json.loads(r.out) if r.out else {}
+    t.ok(d and d["before"]["passed"] is False and d["after"]["passed"] is True and d["after"]["rowsLost"] == 0
+         and d["comparison"], "rehearse 03 --compare-rewrite --format json: before, after, comparison", r)
+    r = run("rehearse", "--compare-rewrite", "--edit", "no-such-edit", "03_recreate_same_table", cwd=tmp)
+    t.ok(r.code == EXIT_USAGE and "unknown edit 'no-such-edit'" in r.err, "rehearse --compare-rewrite: unknown "
+         "--edit, exit 64", r)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--compare-rewrite", "05_modify_column_narrowing", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and "no edit is proposed, nothing to compare" in r.err and r.out == "",
+         "rehearse --compare-rewrite without edits: exit 2, says why", r)
+
+
+def check_rehearse_progress(t, program, env, tmp):
+    args = ["rehearse", "--rows", REHEARSE_ROWS, "05_modify_column_narrowing"]
+    code, out, err = run_on_terminal(program, args, tmp, env)
+    t.ok(code == EXIT_FINDINGS and re.search(r"\r\x1b\[Krehearsing 05_modify_column_narrowing/plan\.yaml: operation 1 of 7, "
+                                             r"\d+ rows", err) and out.startswith("Rehearsal of "),
+         "rehearse on a terminal: a progress line (operation i of n, rows) on standard error", repr(err[:500]))
+    t.ok(err.endswith("\r\033[K"), "rehearse on a terminal: the progress line is cleared at the end", repr(err[-200:]))
+    code, out, err = run_on_terminal(program, ["rehearse", "--progress", "never"] + args[1:], tmp, env)
+    t.ok(code == EXIT_FINDINGS and err == "", "rehearse --progress never: nothing on the terminal", repr(err[:300]))
+
+
+def check_rehearse(t, run, program, env, tmp):
+    check_rehearse_without_engine(t, run, tmp)
+    probe = run("rehearse", "--rows", "10", "01_additive", cwd=tmp)
+    if probe.code == EXIT_NO_ENGINE:
+        reason = "no ClickHouse engine (libchdb.so): " + probe.err.splitlines()[0][:160]
+        for name in ("rehearse 05 text", "rehearse 05 json", "rehearse 05 same seed", "rehearse 05 markdown",
+                     "rehearse 03", "rehearse 03 --compare-rewrite", "rehearse 03 --compare-rewrite json",
+                     "rehearse --compare-rewrite unknown --edit", "rehearse --compare-rewrite without edits",
+                     "rehearse progress on a terminal", "rehearse progress cleared", "rehearse --progress never"):
+            t.skip(name, reason)
+        return
+    t.ok(probe.code == EXIT_OK and "GO" in probe.out, "rehearse 01_additive: an additive plan passes, exit 0", probe)
+    check_rehearse_plan(t, run, tmp)
+    check_rehearse_progress(t, program, run.env, tmp)
+
+
 def check_ci_script(t, program, env, source_root, fixture_root):
     script = os.path.join(source_root, "examples", "ci", "gate-merge.sh")
     base = dict(env, MIGPLAN=program)
@@ -799,8 +929,8 @@ def check_installed(t, bindir, libdir, mandir, includedir):
     t.ok(os.access(os.path.join(bindir, "migplan"), os.X_OK), "install: migplan in bindir")
     t.ok(os.path.exists(os.path.join(mandir, "man1", "migplan.1")), "install: man page migplan.1")
     # the program uses exactly these public headers: installed users must have them too
-    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/rewrite.h", "migplan/schema.h",
-               "migplan/typechange.h"]
+    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/rehearse.h", "migplan/rewrite.h",
+               "migplan/schema.h", "migplan/typechange.h"]
     missing = [h for h in headers if not os.path.exists(os.path.join(includedir, h))]
     t.ok(not missing, "install: every header the program includes is installed", missing)
     libs = [f for f in os.listdir(libdir) if f.startswith("libmigplan.so")] if os.path.isdir(libdir) else []
@@ -851,6 +981,7 @@ def main():
         check_target(t, run, schema, tmp)
         check_config(t, run, tmp)
         check_rewrite(t, run, schema, tmp)
+        check_rehearse(t, run, program, env, tmp)
         check_demo(t, run, source_root, schema)
         check_ci_script(t, program, env, source_root, fixture_root)
     return t.finish()
