@@ -23,6 +23,7 @@
 #include "migplan/schema.h"
 #include "migplan/typechange.h"
 #include "migplan/rewrite.h"
+#include "migplan/report.h"
 #include "migplan/rehearse.h"
 
 #endif
