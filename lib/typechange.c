@@ -123,6 +123,24 @@ static void bad(finding *f, migplan_change_cause cause, int refused, const char 
 	text(f->example, sizeof(f->example), "%s", example ? example : "");
 }
 
+/* The pair has no rule here: destructive until proven safe. */
+static void no_rule(finding *f, const char *where, const char *ta, const char *tb)
+{
+	bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
+	    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
+	    ta, tb);
+}
+
+/* ClickHouse has no conversion from ta to tb, so it refuses the ALTER. The example is written
+ * into the caller's buffer ex, whose size cap bounds it. */
+static void no_conversion(finding *f, const char *where, const char *ta, const char *tb,
+                          char *ex, size_t cap)
+{
+	text(ex, cap, "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
+	bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex, "ClickHouse has no conversion from %s to %s",
+	    ta, tb);
+}
+
 /* Record why a change is safe (only while nothing destructive was found). */
 static void good(finding *f, const char *where, const char *fmt, ...) MIGPLAN__PRINTF(3, 4);
 static void good(finding *f, const char *where, const char *fmt, ...)
@@ -382,14 +400,10 @@ static void int_to_other(finding *f, const migplan_chtype *a, const migplan_chty
 	case MIGPLAN_CHTYPE_ARRAY:
 	case MIGPLAN_CHTYPE_MAP:
 	case MIGPLAN_CHTYPE_TUPLE:
-		text(ex, sizeof(ex), "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
-		bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex, "ClickHouse has no conversion from %s to %s",
-		    ta, tb);
+		no_conversion(f, where, ta, tb, ex, sizeof(ex));
 		return;
 	default:
-		bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-		    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
-		    ta, tb);
+		no_rule(f, where, ta, tb);
 		return;
 	}
 }
@@ -429,9 +443,7 @@ static void float_to_other(finding *f, const migplan_chtype *a, const migplan_ch
 		    "%s to %s turns numbers into text: ORDER BY and comparisons with numbers change", ta, tb);
 		return;
 	default:
-		bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-		    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
-		    ta, tb);
+		no_rule(f, where, ta, tb);
 		return;
 	}
 }
@@ -534,9 +546,7 @@ static void decimal_to_other(finding *f, const migplan_chtype *a, const migplan_
 		    "%s to %s turns numbers into text: ORDER BY and comparisons with numbers change", ta, tb);
 		return;
 	default:
-		bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-		    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
-		    ta, tb);
+		no_rule(f, where, ta, tb);
 		return;
 	}
 }
@@ -645,8 +655,7 @@ static void temporal_to_other(finding *f, const migplan_chtype *a, const migplan
 		    "apply", ta, tb);
 		return;
 	}
-	bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-	    "there is no rule for %s to %s, so it is treated as destructive until proven safe", ta, tb);
+	no_rule(f, where, ta, tb);
 }
 
 /* ---- strings -------------------------------------------------------------------------- */
@@ -689,9 +698,7 @@ static void fixed_string_to_other(finding *f, const migplan_chtype *a, const mig
 		bad(f, MIGPLAN_CAUSE_LENGTH_CHANGE, 1, where, ex,
 		    "%s to %s cannot hold values longer than %u bytes: the ALTER is refused", ta, tb, m);
 	} else {
-		bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-		    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
-		    ta, tb);
+		no_rule(f, where, ta, tb);
 	}
 }
 
@@ -803,9 +810,7 @@ static void enum_to_other(finding *f, const migplan_chtype *a, const migplan_cht
 		    "%s to %s reads every member as its number", ta, tb);
 		return;
 	default:
-		bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-		    "there is no rule for %s to %s, so it is treated as destructive until proven safe",
-		    ta, tb);
+		no_rule(f, where, ta, tb);
 		return;
 	}
 }
@@ -1083,9 +1088,7 @@ static void judge(finding *f, const migplan_chtype *a, const migplan_chtype *b, 
 			    "61f0c404-5cb3-11e7-907b-a6006ad3dba0 reads as a 39-digit number and does not "
 			    "convert back", "%s to %s reads every UUID as a number", ta, tb);
 		} else if (kb == MIGPLAN_CHTYPE_FIXED_STRING) {
-			text(ex, sizeof(ex), "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
-			bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex,
-			    "ClickHouse has no conversion from %s to %s", ta, tb);
+			no_conversion(f, where, ta, tb, ex, sizeof(ex));
 		} else {
 			break;
 		}
@@ -1100,9 +1103,7 @@ static void judge(finding *f, const migplan_chtype *a, const migplan_chtype *b, 
 		else if (kb == MIGPLAN_CHTYPE_STRING)
 			to_string_family(f, a, ta, tb, where);
 		else if (kb == MIGPLAN_CHTYPE_INT || kb == MIGPLAN_CHTYPE_FIXED_STRING) {
-			text(ex, sizeof(ex), "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
-			bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex,
-			    "ClickHouse has no conversion from %s to %s", ta, tb);
+			no_conversion(f, where, ta, tb, ex, sizeof(ex));
 		} else
 			break;
 		return;
@@ -1114,9 +1115,7 @@ static void judge(finding *f, const migplan_chtype *a, const migplan_chtype *b, 
 		else if (kb == MIGPLAN_CHTYPE_STRING)
 			to_string_family(f, a, ta, tb, where);
 		else if (kb == MIGPLAN_CHTYPE_FIXED_STRING || kb == MIGPLAN_CHTYPE_INT) {
-			text(ex, sizeof(ex), "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
-			bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex,
-			    "ClickHouse has no conversion from %s to %s", ta, tb);
+			no_conversion(f, where, ta, tb, ex, sizeof(ex));
 		} else
 			break;
 		return;
@@ -1127,9 +1126,7 @@ static void judge(finding *f, const migplan_chtype *a, const migplan_chtype *b, 
 		} else if (kb == MIGPLAN_CHTYPE_STRING) {
 			to_string_family(f, a, ta, tb, where);
 		} else {
-			text(ex, sizeof(ex), "the ALTER fails: ClickHouse cannot convert %s to %s", ta, tb);
-			bad(f, MIGPLAN_CAUSE_NOT_ALLOWED, 1, where, ex,
-			    "ClickHouse has no conversion from %s to %s", ta, tb);
+			no_conversion(f, where, ta, tb, ex, sizeof(ex));
 		}
 		return;
 	case MIGPLAN_CHTYPE_MAP:
@@ -1166,8 +1163,7 @@ static void judge(finding *f, const migplan_chtype *a, const migplan_chtype *b, 
 	default:
 		break;
 	}
-	bad(f, MIGPLAN_CAUSE_UNKNOWN_PAIR, 0, where, NULL,
-	    "there is no rule for %s to %s, so it is treated as destructive until proven safe", ta, tb);
+	no_rule(f, where, ta, tb);
 }
 
 /* ---- how ClickHouse applies the change ------------------------------------------------ */
