@@ -19,6 +19,7 @@
 #include <migplan.h>
 #include <migplan/analyze.h>
 #include <migplan/rewrite.h>
+#include <migplan/report.h>
 %}
 
 %include <stdint.i>
@@ -41,6 +42,7 @@
 %ignore migplan_column_free;
 %ignore migplan_chtype_free;
 %ignore migplan_sql_free;
+%ignore migplan_report_free;
 /* Initialised by the ParseOptions constructor; a brace initialiser means nothing here. */
 %ignore MIGPLAN_PARSE_OPTIONS_INIT;
 
@@ -83,6 +85,7 @@ MIGPLAN_OWNED(migplan_type_change, TypeChange, migplan_type_change_free)
 MIGPLAN_OWNED(migplan_column, Column, migplan_column_free)
 MIGPLAN_OWNED(migplan_chtype, ClickHouseType, migplan_chtype_free)
 MIGPLAN_OWNED(migplan_sql, Sql, migplan_sql_free)
+MIGPLAN_OWNED(migplan_report, Report, migplan_report_free)
 MIGPLAN_BORROWED(migplan_error, ErrorRecord)
 MIGPLAN_BORROWED(migplan_node, Node)
 MIGPLAN_BORROWED(migplan_op, Op)
@@ -113,10 +116,10 @@ MIGPLAN_BORROWED(migplan_edit, Edit)
 /* --- strings and buffers --------------------------------------------------------------- */
 /* Strings the library allocates come back through `char **`: copy, then free them with the
  * library's allocator. freearg runs on the failure path too, where *$1 is NULL. */
-%typemap(in, numinputs=0) char **out (char *tmp = NULL) "$1 = &tmp;";
-%typemap(freearg) char **out "migplan_free(*$1);";
+%typemap(in, numinputs=0) char **out (char *tmp = NULL), char **path_out (char *tmp = NULL) "$1 = &tmp;";
+%typemap(freearg) char **out, char **path_out "migplan_free(*$1);";
 #ifdef SWIGPYTHON
-%typemap(argout) char **out {
+%typemap(argout) char **out, char **path_out {
 	$result = SWIG_Python_AppendOutput($result, SWIG_FromCharPtr(*$1));
 }
 #endif
@@ -339,6 +342,9 @@ MIGPLAN_KEEPS_PARENT(migplan_edit)
 %pythonappend migplan_plan_apply_edits %{
     val._parent = plan
 %}
+%pythonappend migplan_report_new %{
+    val._parent = plan
+%}
 
 %pythoncode %{
 from . import errors as _errors
@@ -365,3 +371,4 @@ _register_error_classes(_errors.BY_CODE)
 %include "migplan/typechange.h"
 %include "migplan/analyze.h"
 %include "migplan/rewrite.h"
+%include "migplan/report.h"

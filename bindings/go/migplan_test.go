@@ -1,6 +1,7 @@
 package migplan_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -502,4 +503,33 @@ func TestApplyOutlivesParentClose(t *testing.T) {
 		t.Errorf("grandchild: %d operations", len(grandchild.Operations()))
 	}
 	grandchild.Close()
+}
+
+func TestReport(t *testing.T) {
+	p := load(t, "03_recreate_same_table")
+	for _, kind := range migplan.ReportKinds {
+		md, err := p.Report(kind, "markdown")
+		if err != nil || len(md) == 0 {
+			t.Errorf("%s markdown: %v", kind, err)
+		}
+		js, err := p.Report(kind, "json")
+		var doc struct {
+			SchemaVersion int    `json:"schemaVersion"`
+			Report        string `json:"report"`
+			Decision      string `json:"decision"`
+		}
+		if err != nil || json.Unmarshal(js, &doc) != nil || doc.SchemaVersion != 1 || doc.Report != kind {
+			t.Errorf("%s json: %+v %v", kind, doc, err)
+		}
+	}
+	js, err := load(t, "09_ordering_errors").Report("checklist", "json")
+	if err != nil || !strings.Contains(string(js), `"decision": "no-go"`) && !strings.Contains(string(js), `"decision":"no-go"`) {
+		t.Errorf("blockers: %v", err)
+	}
+	if _, err := p.Report("summary", "markdown"); !errors.Is(err, migplan.ErrInvalid) {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if _, err := p.Report("rollout", "html"); !errors.Is(err, migplan.ErrInvalid) {
+		t.Errorf("unknown format: %v", err)
+	}
 }

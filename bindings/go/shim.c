@@ -101,3 +101,14 @@ migplan_status gomp_plan_to_yaml(const migplan_plan *p, char **out, gomp_err *e)
 {
 	return gomp_check(migplan_plan_to_yaml(p, out), e);
 }
+
+migplan_status gomp_report_new(migplan_report **out, migplan_plan *p, gomp_err *e)
+{
+	return gomp_check(migplan_report_new(out, p), e);
+}
+
+migplan_status gomp_report_render(migplan_report *r, migplan_report_kind kind,
+                                  migplan_report_format format, char **out, gomp_err *e)
+{
+	return gomp_check(migplan_report_render(r, kind, format, out), e);
+}

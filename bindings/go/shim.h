@@ -8,6 +8,7 @@
 #include <migplan.h>
 #include <migplan/analyze.h>
 #include <migplan/rewrite.h>
+#include <migplan/report.h>
 
 /* The error of a failed call; the strings are malloc'd and freed by Go. */
 typedef struct gomp_err {
@@ -43,5 +44,8 @@ migplan_status gomp_plan_propose_edits(migplan_plan *p, gomp_err *e);
 migplan_status gomp_plan_apply_edits(migplan_plan **out, const migplan_plan *p,
                                      const char *const *ids, size_t count, gomp_err *e);
 migplan_status gomp_plan_to_yaml(const migplan_plan *p, char **out, gomp_err *e);
+migplan_status gomp_report_new(migplan_report **out, migplan_plan *p, gomp_err *e);
+migplan_status gomp_report_render(migplan_report *r, migplan_report_kind kind,
+                                  migplan_report_format format, char **out, gomp_err *e);
 
 #endif
