@@ -391,10 +391,16 @@ void migplan__md_cell(migplan__sb *sb, const char *text);
 void migplan__md_code(migplan__sb *sb, const char *text);
 void migplan__md_sql(migplan__sb *sb, const migplan__rsql *q);
 void migplan__md_sql_list(migplan__sb *sb, const migplan__rvec *v);
+enum {
+	MIGPLAN__MD_ROLLBACK = 1u << 0,       /* with the step's rollback */
+	MIGPLAN__MD_AUDITS_ELSEWHERE = 1u << 1 /* the report lists the preflight audits in a section */
+};
 void migplan__md_step(migplan__sb *sb, const migplan__rmodel *m, const migplan__rstep *s,
-                      int with_rollback);
+                      unsigned flags);
 void migplan__md_header(migplan__sb *sb, const migplan__rmodel *m, const char *title);
 void migplan__md_notes(migplan__sb *sb, const migplan__rvec *notes, const char *none);
+/* The same without the details (help texts, SQL): for the pull-request body. */
+void migplan__md_notes_brief(migplan__sb *sb, const migplan__rvec *notes, const char *none);
 
 /* JSON: the envelope and the shared objects. NULL strings become null. */
 json_object *migplan__json_envelope(const migplan__rmodel *m, migplan_report_kind kind);

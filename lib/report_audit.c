@@ -480,6 +480,15 @@ static uint64_t largest_copy(const migplan__rmodel *m)
 	return max;
 }
 
+static const char *free_threshold(migplan__rmodel *m, uint64_t need)
+{
+	migplan__sb sb = MIGPLAN__SB_INIT;
+	migplan__sb_printf(&sb, "free_percent < 20 or free_bytes < %llu (", (unsigned long long)need);
+	migplan__bytes(&sb, need);
+	migplan__sb_putc(&sb, ')');
+	return migplan__rsb(m, &sb);
+}
+
 static void safety_metrics(migplan__rmodel *m)
 {
 	const char *tables = table_list(m, 0);
@@ -519,8 +528,7 @@ static void safety_metrics(migplan__rmodel *m)
 	                 "FROM system.disks");
 	metric(m, "free_percent", "Free disk space",
 	       monitor(m, "free space on the fullest disk", &sb), "percent / bytes",
-	       need ? migplan__rfmt(m, "free_percent < 20 or free_bytes < %llu", (unsigned long long)need)
-	            : "free_percent < 20",
+	       need ? free_threshold(m, need) : "free_percent < 20",
 	       "free_percent < 10",
 	       need ? "a rebuild needs room for a full copy plus merges: twice the largest table copied"
 	            : "libmigplan default; with table sizes, the threshold also covers twice the largest copy", 0);

@@ -111,7 +111,7 @@ static migplan_status md(const migplan__rmodel *m, char **out)
 	migplan__md_sql_list(&sb, &m->before);
 	migplan__sb_puts(&sb, "## Steps\n\n");
 	for (size_t i = 0; i < m->steps.count; i++) {
-		migplan__md_step(&sb, m, m->steps.items[i], 1);
+		migplan__md_step(&sb, m, m->steps.items[i], MIGPLAN__MD_ROLLBACK | MIGPLAN__MD_AUDITS_ELSEWHERE);
 		migplan__sb_puts(&sb, "- [ ] Done, checks as expected.\n\n");
 	}
 	migplan__sb_puts(&sb, "## After: post-deploy checks\n\nRun after the last step (and again after the "

@@ -277,7 +277,7 @@ static void find_applied_edit(migplan__rmodel *m, size_t i)
 	for (size_t k = 0; k < m->edits_applied.count; k++)
 		if (str_eq(((migplan__rnote *)m->edits_applied.items[k])->ref, id))
 			return;
-	migplan__rnote_add(m, &m->edits_applied, migplan__rfmt(m, "operation %zu: %s", i, d), NULL, id, (long)i);
+	migplan__rnote_add(m, &m->edits_applied, migplan__rfmt(m, "%s", d), NULL, id, (long)i);
 }
 
 static void build_edits(migplan__rmodel *m)
@@ -859,8 +859,10 @@ static void build_rollback(migplan__rmodel *m)
 		                   "(%zu statements), without losing existing data.",
 		                   ponr ? "the contract" : "the end", statements);
 	else
-		migplan__sb_printf(&sb, "Only partly: step %zu (%s) cannot be fully undone: %s.", worst->number,
-		                   worst->title, worst->rollback_why ? worst->rollback_why : "see the step");
+		migplan__sb_printf(&sb, "%s: step %zu (%s) %s: %s.", rb == MIGPLAN__RB_NO ? "No" : "Only partly",
+		                   worst->number, worst->title,
+		                   rb == MIGPLAN__RB_NO ? "cannot be undone" : "cannot be fully undone",
+		                   worst->rollback_why ? worst->rollback_why : "see the step");
 	if (ponr)
 		migplan__sb_printf(&sb, " From step %zu (contract) on there is no rollback: the old data is gone; "
 		                   "only a backup restores it.", ponr);

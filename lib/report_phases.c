@@ -44,6 +44,27 @@ static migplan__rollback phase_rollback(const migplan__rmodel *m, migplan__phase
 	return rb;
 }
 
+static const char *phase_rollback_text(const migplan__rmodel *m, migplan__phase p)
+{
+	size_t statements = 0;
+	for (size_t i = 0; i < m->steps.count; i++) {
+		const migplan__rstep *s = m->steps.items[i];
+		if (s->phase == p)
+			statements += s->rollback_sql.count;
+	}
+	switch (phase_rollback(m, p)) {
+	case MIGPLAN__RB_YES:
+		return statements ? "yes: undo the phase's steps in reverse order with their rollback statements."
+		                  : "yes: nothing to undo (nothing in the database changes).";
+	case MIGPLAN__RB_PARTIAL:
+		return "partial: undo the phase's steps in reverse order with their rollback statements; what each "
+		       "step cannot bring back is said next to it.";
+	case MIGPLAN__RB_NO:
+		return "no: what this phase removes is gone; the rollback statements only recreate the schema.";
+	}
+	return "?";
+}
+
 static void md_phase(migplan__sb *sb, const migplan__rmodel *m, migplan__phase p, size_t *number)
 {
 	const migplan__rstep *first;
@@ -64,12 +85,11 @@ static void md_phase(migplan__sb *sb, const migplan__rmodel *m, migplan__phase p
 			migplan__sb_printf(sb, "%s**%s**", checks++ ? ", " : "", ((migplan__rsql *)s->checks.items[k])->id);
 	}
 	migplan__sb_puts(sb, checks ? " (each with its expected result below).\n" : "the metrics of the runbook.\n");
-	migplan__sb_printf(sb, "- Rollback: %s: undo the phase's steps in reverse order with their rollback "
-	                   "statements.\n\n", migplan__rollback_name(phase_rollback(m, p)));
+	migplan__sb_printf(sb, "- Rollback: %s\n\n", phase_rollback_text(m, p));
 	for (size_t i = 0; i < m->steps.count; i++) {
 		const migplan__rstep *s = m->steps.items[i];
 		if (s->phase == p)
-			migplan__md_step(sb, m, s, 1);
+			migplan__md_step(sb, m, s, MIGPLAN__MD_ROLLBACK);
 	}
 }
 

@@ -95,9 +95,12 @@ static void full_body(migplan__sb *sb, const migplan__rmodel *m)
 	md_changes(sb, m);
 	md_rebuilds(sb, m);
 	migplan__sb_puts(sb, "### Dependent views\n\n");
-	migplan__md_notes(sb, &m->views_flagged, "None flagged.");
+	migplan__md_notes_brief(sb, &m->views_flagged, "None flagged.");
 	migplan__sb_puts(sb, "### Blockers\n\n");
-	migplan__md_notes(sb, &m->blockers, "None.");
+	migplan__md_notes_brief(sb, &m->blockers, "None.");
+	if (m->blockers.count)
+		migplan__sb_printf(sb, "How to resolve each one: `%s`.\n\n",
+		                   migplan_report_default_filename(MIGPLAN_REPORT_ROLLOUT, MIGPLAN_FORMAT_MARKDOWN));
 	md_questions(sb, m);
 	md_reports(sb);
 }

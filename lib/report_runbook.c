@@ -222,7 +222,8 @@ static void alert_rules(const migplan__rmodel *m, migplan__sb *md, json_object *
 			if (!conds[k])
 				continue;
 			const char *sev = k ? "page" : "warn";
-			const char *action = k ? "roll back the rollout's steps in reverse order (checklist: Rollback plan)"
+			const char *action = k ? "stop the rollout; when the migration is the cause, roll its steps back in "
+			                         "reverse order (checklist: Rollback plan)"
 			                       : "pause the rollout: finish the running statement, start no new step";
 			if (md) {
 				migplan__sb_printf(md, "| `%s_%s` | **%s** | ", x->name, k ? "critical" : "warning", x->q->id);

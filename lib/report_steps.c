@@ -1169,9 +1169,17 @@ static const migplan__rsql *copy_validate(migplan__rmodel *m, migplan__rchange *
 		migplan__sb_qualified(&sb, x.db, x.target);
 		migplan__sb_puts(&sb, ") AS difference,\n");
 	}
-	migplan__sb_puts(&sb, "    (SELECT count() ");
-	missing_rows(&sb, x.db, x.old, x.target, x.cols, x.exprs, NULL, 0);
-	migplan__sb_puts(&sb, ") AS missing");
+	migplan__sb inner = MIGPLAN__SB_INIT;
+	migplan__sb_puts(&inner, "SELECT count()\n");
+	missing_rows(&inner, x.db, x.old, x.target, x.cols, x.exprs, NULL, 0);
+	migplan__sb_puts(&sb, "    (\n        ");
+	for (const char *p = inner.ptr ? inner.ptr : ""; *p; p++) {
+		migplan__sb_putc(&sb, *p);
+		if (*p == '\n')
+			migplan__sb_puts(&sb, "        ");
+	}
+	migplan__sb_reset(&inner);
+	migplan__sb_puts(&sb, "\n    ) AS missing");
 	migplan__rsql *q = add_sql(m, s, &s->checks, MIGPLAN__RS_CHECK,
 	                           same_name ? "the copy has as many rows as the table, and none is missing"
 	                                     : "no row of the old version is missing from the new one", &sb);
@@ -1804,8 +1812,13 @@ static void app_release(migplan__rmodel *m, migplan__phase phase, int dual)
 		migplan__sb_reset(&sb);
 		return;
 	}
-	s->detail = migplan__rfmt(m, "%sThe release that:%s", dual ? "" : "Deploy it right after the cutover steps "
-	                          "above, before writers send values in the old form. ", migplan__rsb(m, &sb));
+	int after_swaps = 0;
+	for (size_t i = 0; !dual && i + 1 < m->steps.count; i++) {
+		const migplan__rstep *o = m->steps.items[i];
+		after_swaps |= o->phase == MIGPLAN__PH_CUTOVER && o->actor == MIGPLAN__ACT_OPERATOR;
+	}
+	s->detail = migplan__rfmt(m, "%sThe release that:%s", after_swaps ? "Deploy it right after the cutover steps "
+	                          "above, before writers send values in the old form. " : "", migplan__rsb(m, &sb));
 	s->rollback = MIGPLAN__RB_YES;
 	s->rollback_why = dual ? "redeploy the previous version" : "redeploy the previous version, and roll back "
 	                                                           "the cutover steps before it";

@@ -93,7 +93,7 @@ static void md_change(migplan__sb *sb, const migplan__rmodel *m, size_t i, unsig
 			continue;
 		}
 		shown[s->number] = 1;
-		migplan__md_step(sb, m, s, 1);
+		migplan__md_step(sb, m, s, MIGPLAN__MD_ROLLBACK);
 	}
 }
 

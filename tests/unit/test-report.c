@@ -156,6 +156,15 @@ static void fixture_goldens(const char *fixtures_dir)
 			   migplan_report_set_table_stats(r, "local", "users", 2500000, 180ull * 1024 * 1024) == MIGPLAN_OK,
 			   "03: table sizes are accepted");
 			golden("03_recreate_same_table+sizes", r);
+			/* the plan with libmigplan's edits applied: the reports say which edits they find */
+			migplan_plan *edited = NULL;
+			migplan_report *re = NULL;
+			ok(migplan_plan_apply_edits(&edited, p, NULL, 0) == MIGPLAN_OK && migplan_report_new(&re, edited) == MIGPLAN_OK,
+			   "03: the edited plan gets a report");
+			if (re)
+				golden("03_recreate_same_table+edited", re);
+			migplan_report_free(re);
+			migplan_plan_free(edited);
 		}
 		migplan_report_free(r);
 		migplan_config_free(cfg);
