@@ -54,28 +54,12 @@ typedef struct ctx {
 
 /* ================================================================ findings */
 
-static const char *vfmt(migplan__arena *a, const char *f, va_list ap) MIGPLAN__PRINTF(2, 0);
-static const char *vfmt(migplan__arena *a, const char *f, va_list ap)
-{
-	va_list copy;
-	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, f, copy);
-	va_end(copy);
-	if (n < 0)
-		return "";
-	char *s = migplan__arena_alloc(a, (size_t)n + 1);
-	if (!s)
-		return NULL;
-	vsnprintf(s, (size_t)n + 1, f, ap);
-	return s;
-}
-
 static const char *fmt(ctx *c, const char *f, ...) MIGPLAN__PRINTF(2, 3);
 static const char *fmt(ctx *c, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
-	const char *s = vfmt(&c->an->arena, f, ap);
+	const char *s = migplan__arena_vprintf(&c->an->arena, f, ap);
 	va_end(ap);
 	if (!s)
 		c->failed = 1;
@@ -128,7 +112,7 @@ static migplan_finding *emit(ctx *c, migplan__rule_id r, long op, const migplan_
 	fd->seq = an->count;
 	va_list ap;
 	va_start(ap, f);
-	fd->message = vfmt(&an->arena, f, ap);
+	fd->message = migplan__arena_vprintf(&an->arena, f, ap);
 	va_end(ap);
 	if (!fd->message) {
 		c->failed = 1;

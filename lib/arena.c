@@ -1,6 +1,7 @@
 #include "arena.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,4 +93,19 @@ char *migplan__arena_strndup(migplan__arena *a, const char *s, size_t len)
 char *migplan__arena_strdup(migplan__arena *a, const char *s)
 {
 	return migplan__arena_strndup(a, s, strlen(s));
+}
+
+const char *migplan__arena_vprintf(migplan__arena *a, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return "";
+	char *s = migplan__arena_alloc(a, (size_t)n + 1);
+	if (!s)
+		return NULL;
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
 }

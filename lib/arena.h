@@ -3,7 +3,10 @@
 #ifndef MIGPLAN_ARENA_H
 #define MIGPLAN_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+#include "error.h"
 
 typedef struct migplan__arena_chunk migplan__arena_chunk;
 
@@ -20,5 +23,8 @@ void *migplan__arena_zalloc(migplan__arena *a, size_t size);
 /* Copy of len bytes plus a terminating NUL. */
 char *migplan__arena_strndup(migplan__arena *a, const char *s, size_t len);
 char *migplan__arena_strdup(migplan__arena *a, const char *s);
+/* printf into the arena: NULL on out-of-memory, "" when vsnprintf refuses the format. */
+const char *migplan__arena_vprintf(migplan__arena *a, const char *fmt, va_list ap)
+	MIGPLAN__PRINTF(2, 0);
 
 #endif

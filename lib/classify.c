@@ -31,22 +31,15 @@ typedef struct migplan__classification {
 	migplan_change_type change_type;
 } migplan__classification;
 
+/* A message in the classification's arena; "" when it cannot be made. */
 static const char *fmt(migplan__arena *a, const char *f, ...) MIGPLAN__PRINTF(2, 3);
 static const char *fmt(migplan__arena *a, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
-	int n = vsnprintf(NULL, 0, f, ap);
+	const char *s = migplan__arena_vprintf(a, f, ap);
 	va_end(ap);
-	if (n < 0)
-		return "";
-	char *s = migplan__arena_alloc(a, (size_t)n + 1);
-	if (!s)
-		return "";
-	va_start(ap, f);
-	vsnprintf(s, (size_t)n + 1, f, ap);
-	va_end(ap);
-	return s;
+	return s ? s : "";
 }
 
 /* `db`.`name` for messages; the database defaults like Moose's does. */
