@@ -11,6 +11,7 @@
 #include <migplan/analyze.h>
 #include <migplan/classify.h>
 #include <migplan/rehearse.h>
+#include <migplan/report.h>
 #include <migplan/rewrite.h>
 #include <migplan/schema.h>
 #include <migplan/typechange.h>
@@ -49,6 +50,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int cmd_rewrite(int argc, char **argv);
 int cmd_rehearse(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* --- argument parsing (args.c) --- */
 struct cli_option {

@@ -14,6 +14,7 @@ static const struct cli_command commands[] = {
 	{"type-change", "judge a change between two ClickHouse types", cmd_type_change},
 	{"target", "choose the target deployment of a branch, or print the blocker", cmd_target},
 	{"rewrite", "list the proposed edits, show the edited plan as a diff, --write it", cmd_rewrite},
+	{"report", "rollout plan, PR body, checklist, runbook, strategy, phased plan", cmd_report},
 	{"rehearse", "run the plan on the embedded ClickHouse engine against generated rows", cmd_rehearse},
 	{"rules", "list every rule", cmd_rules},
 	{"explain", "the help text of a rule", cmd_explain},

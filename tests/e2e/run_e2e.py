@@ -309,7 +309,7 @@ def check_global(t, run, version):
     t.ok(r.code == EXIT_USAGE and "usage: migplan" in r.err and r.out == "", "no command: exit 64", r)
     r = run("frobnicate")
     t.ok(r.code == EXIT_USAGE and "unknown command 'frobnicate'" in r.err, "unknown command: exit 64", r)
-    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain", "rewrite", "rehearse"):
+    for cmd in ("check", "classify", "validate", "type-change", "rules", "explain", "rewrite", "report", "rehearse"):
         r = run(cmd, "--help")
         t.ok(r.code == 0 and r.out.startswith("usage: migplan " + cmd) and r.err == "", "%s --help" % cmd, r)
         r = run(cmd, "--no-such-option")
@@ -757,6 +757,147 @@ def check_rewrite(t, run, schema, tmp):
     check_rewrite_atomic(t, run, tmp)
 
 
+# --- report ---
+
+# Every report kind, its default file below the project root (issue 6), and its Markdown title.
+REPORT_FILES = {
+    "rollout": "rollout-plan",
+    "pr-body": "pr-body",
+    "checklist": "verification-checklist",
+    "runbook": "observability-runbook",
+    "dashboard": "observability-dashboard",
+    "alerts": "observability-alerts",
+    "strategy": "migration-strategist-report",
+    "phases": "phased-plan",
+}
+REPORT_KINDS = list(REPORT_FILES)
+REPORT_DIR = "docs/database-report/"
+
+
+def report_file(kind, fmt):
+    if kind == "strategy" and fmt == "json":
+        return REPORT_DIR + "migration-strategist-output.json"
+    return REPORT_DIR + REPORT_FILES[kind] + (".json" if fmt == "json" else ".md")
+
+
+def written_paths(out):
+    return [l[len("wrote "):] for l in out.splitlines() if l.startswith("wrote ")]
+
+
+def check_report_fixture(t, run, tmp, name):
+    """Every kind on stdout in both formats, and the same bytes in the files --out writes."""
+    out_dir = os.path.join(tmp, "report-" + name)
+    os.makedirs(out_dir)
+    bad_md, bad_json, differ = [], [], []
+    for kind in REPORT_KINDS:
+        md = run("report", kind, name, cwd=tmp)
+        runbook_three = kind == "runbook"
+        if md.code != EXIT_OK or md.err or not md.out.startswith("#") or (runbook_three and md.out.count("\n---\n") < 2):
+            bad_md.append(str(md))
+        js = run("report", kind, "--format", "json", name, cwd=tmp)
+        try:
+            docs = [json.loads(js.out)] if not runbook_three else json_lines(js.out)
+        except ValueError:
+            docs = []
+        expected = [kind] if not runbook_three else ["runbook", "dashboard", "alerts"]
+        if js.code != EXIT_OK or [d.get("report") for d in docs] != expected or any(
+                d.get("schemaVersion") != 1 or d["plan"]["path"] != name + "/plan.yaml" for d in docs):
+            bad_json.append(str(js))
+        if not runbook_three:
+            for fmt, text in (("markdown", md.out), ("json", js.out)):
+                w = run("report", kind, "--format", fmt, "--out", out_dir, name, cwd=tmp)
+                path = os.path.join(out_dir, report_file(kind, fmt))
+                if w.code != EXIT_OK or not os.path.exists(path) or open(path).read() != text:
+                    differ.append("%s %s: %s" % (kind, fmt, w))
+    t.ok(not bad_md, "%s report KIND: every kind as Markdown on stdout, exit 0 (runbook: three documents)" % name,
+         "\n".join(bad_md[:2]))
+    t.ok(not bad_json, "%s report KIND --format json: the library's envelope (schemaVersion, report, plan)" % name,
+         "\n".join(bad_json[:2]))
+    t.ok(not differ, "%s report KIND --out: the default file holds what stdout shows" % name, "\n".join(differ[:2]))
+    r = run("report", "all", "--format", "json", name, cwd=tmp)
+    docs = json_lines(r.out) if r.code == EXIT_OK else []
+    t.ok([d["report"] for d in docs] == REPORT_KINDS, "%s report all --format json: one line per report" % name, r)
+    pr = [d for d in docs if d["report"] == "pr-body"]
+    t.ok(pr and len(pr[0]["body"].encode()) <= 65536, "%s report pr-body: at most 65,536 bytes" % name, pr)
+
+
+def check_report_out(t, run, tmp):
+    """File names: the defaults, both strategy files, and overrides."""
+    name = "03_recreate_same_table"
+    d = os.path.join(tmp, "report-out")
+    os.makedirs(d)
+    r = run("report", "all", "--out", "report-out", name, cwd=tmp)
+    expected = [report_file(k, "markdown") for k in REPORT_KINDS]
+    expected.insert(expected.index(report_file("strategy", "markdown")) + 1, report_file("strategy", "json"))
+    t.ok(r.code == EXIT_OK and r.err == "" and written_paths(r.out) == ["report-out/" + e for e in expected]
+         and all(os.path.isfile(os.path.join(d, e)) for e in expected),
+         "report all --out: every report under its default name, strategy as .md and .json", r)
+    strategy = json.load(open(os.path.join(d, report_file("strategy", "json"))))
+    t.ok(strategy.get("report") == "strategy", "report all --out: migration-strategist-output.json is the strategy JSON",
+         strategy)
+    for kind, files in (("runbook", ["runbook", "dashboard", "alerts"]), ("strategy", ["strategy", "strategy.json"])):
+        sub = os.path.join(d, kind)
+        os.makedirs(sub)
+        r = run("report", kind, "--out", sub, name, cwd=tmp)
+        want = [report_file(f.split(".")[0], "json" if f.endswith(".json") else "markdown") for f in files]
+        t.ok(r.code == EXIT_OK and [os.path.relpath(p, os.path.relpath(sub, tmp)) for p in written_paths(r.out)] == want,
+             "report %s --out: %s" % (kind, ", ".join(os.path.basename(w) for w in want)), r)
+    r = run("report", "strategy", "--format", "json", "--out", "report-out/strategy", name, cwd=tmp)
+    t.ok(r.code == EXIT_OK and written_paths(r.out) == ["report-out/strategy/" + report_file("strategy", "json")],
+         "report strategy --format json --out: the JSON file only", r)
+    r = run("report", "rollout", "--out", "report-out", "--name", "review/rollout.md", name, cwd=tmp)
+    t.ok(r.code == EXIT_OK and written_paths(r.out) == ["report-out/review/rollout.md"]
+         and open(os.path.join(d, "review", "rollout.md")).read().startswith("# Rollout plan"),
+         "report --name PATH: the one file under another name, directories created", r)
+    r = run("report", "strategy", "--out", "report-out", "--name", "strategy.json=s/out.json", name, cwd=tmp)
+    t.ok(r.code == EXIT_OK and written_paths(r.out) == ["report-out/" + report_file("strategy", "markdown"),
+                                                        "report-out/s/out.json"],
+         "report --name KIND.FORMAT=PATH: overrides one of the two strategy files", r)
+    path = os.path.join(d, report_file("rollout", "markdown"))
+    os.chmod(path, 0o600)
+    r = run("report", "rollout", "--out", "report-out", name, cwd=tmp)
+    t.ok(r.code == EXIT_OK and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+         and not [f for f in os.listdir(os.path.dirname(path)) if f.startswith(".")],
+         "report --out over an existing file: permissions kept, no temporary file left", oct(os.stat(path).st_mode))
+    r = run("report", "rollout", "--table-size", "local.events=1000000/52000000", name, cwd=tmp)
+    t.ok(r.code == EXIT_OK and "1,000,000" in r.out, "report --table-size: the size reaches the report", r)
+
+
+def check_report_errors(t, run, tmp):
+    name = "03_recreate_same_table"
+    cases = [
+        ((), "expected a report kind"),
+        (("everything", name), "unknown report 'everything'"),
+        (("rollout", "--format", "text", name), "format 'text' is not one of markdown, json"),
+        (("rollout", "--out", "no_such_dir", name), "--out 'no_such_dir' is not an existing directory"),
+        (("rollout", "--name", "x.md", name), "--name names a file below --out DIR"),
+        (("rollout", "--out", ".", "--name", "../x.md", name), "without '..'"),
+        (("rollout", "--out", ".", "--name", "/tmp/x.md", name), "without '..'"),
+        (("all", "--out", ".", "--name", "x.md", name), "matches several files"),
+        (("rollout", "--out", ".", "--name", "phases=x.md", name), "matches no report being written"),
+        (("rollout", "--out", ".", "--name", "nope=x.md", name), "expected KIND=PATH"),
+        (("rollout", "--table-size", "events", name), "expected [DB.]TABLE=ROWS[/BYTES]"),
+        (("rollout", "--table-size", "events=many", name), "expected [DB.]TABLE=ROWS[/BYTES]"),
+        (("rollout", "--deployments", "d.json", name), "--deployments and --branch go together"),
+        (("rollout", name, "04_versioned_upgrade"), "expected one plan"),
+    ]
+    for args, needle in cases:
+        r = run("report", *args, cwd=tmp)
+        t.ok(r.code == EXIT_USAGE and needle in r.err and r.out == "", "report usage error: %s" % " ".join(args), r)
+    r = run("report", "rollout", "no_such_dir", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and r.err.startswith("no_such_dir") and r.out == "", "report: missing plan, exit 2", r)
+    r = run("report", "rollout", "broken", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and re.match(r"^broken/plan\.yaml:\d+:\d+: error: ", r.err), "report: malformed plan, "
+         "exit 2 with its position", r)
+
+
+def check_report(t, run, tmp):
+    for name in sorted(CHANGE_TYPES):
+        check_report_fixture(t, run, tmp, name)
+    check_report_out(t, run, tmp)
+    check_report_errors(t, run, tmp)
+
+
 # --- rehearse ---
 
 EXIT_NO_ENGINE = 69
@@ -847,6 +988,18 @@ def check_rehearse_plan(t, run, tmp):
     d = json.loads(r.out) if r.out else {}
     t.ok(d and d["before"]["passed"] is False and d["after"]["passed"] is True and d["after"]["rowsLost"] == 0
          and d["comparison"], "rehearse 03 --compare-rewrite --format json: before, after, comparison", r)
+    checklist = os.path.join(tmp, "checklist-05.json")
+    with open(checklist, "w") as fh:
+        fh.write(run("report", "checklist", "--format", "json", "05_modify_column_narrowing", cwd=tmp).out)
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--checklist", checklist, "--format", "json",
+            "05_modify_column_narrowing", cwd=tmp)
+    d = json.loads(r.out) if r.out else {}
+    t.ok(r.code == EXIT_FINDINGS and d.get("checks") and {c["stage"] for c in d["checks"]} == {"before", "after"},
+         "rehearse --checklist (from report checklist --format json): its before and after queries run", r)
+    with open(checklist, "w") as fh:
+        fh.write("{")
+    r = run("rehearse", "--rows", REHEARSE_ROWS, "--checklist", checklist, "05_modify_column_narrowing", cwd=tmp)
+    t.ok(r.code == EXIT_INPUT and "checklist" in r.err and r.out == "", "rehearse --checklist: not JSON, exit 2", r)
     r = run("rehearse", "--compare-rewrite", "--edit", "no-such-edit", "03_recreate_same_table", cwd=tmp)
     t.ok(r.code == EXIT_USAGE and "unknown edit 'no-such-edit'" in r.err, "rehearse --compare-rewrite: unknown "
          "--edit, exit 64", r)
@@ -873,6 +1026,7 @@ def check_rehearse(t, run, program, env, tmp):
         reason = "no ClickHouse engine (libchdb.so): " + probe.err.splitlines()[0][:160]
         for name in ("rehearse 05 text", "rehearse 05 json", "rehearse 05 same seed", "rehearse 05 markdown",
                      "rehearse 03", "rehearse 03 --compare-rewrite", "rehearse 03 --compare-rewrite json",
+                     "rehearse --checklist", "rehearse --checklist not JSON",
                      "rehearse --compare-rewrite unknown --edit", "rehearse --compare-rewrite without edits",
                      "rehearse progress on a terminal", "rehearse progress cleared", "rehearse --progress never"):
             t.skip(name, reason)
@@ -929,8 +1083,8 @@ def check_installed(t, bindir, libdir, mandir, includedir):
     t.ok(os.access(os.path.join(bindir, "migplan"), os.X_OK), "install: migplan in bindir")
     t.ok(os.path.exists(os.path.join(mandir, "man1", "migplan.1")), "install: man page migplan.1")
     # the program uses exactly these public headers: installed users must have them too
-    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/rehearse.h", "migplan/rewrite.h",
-               "migplan/schema.h", "migplan/typechange.h"]
+    headers = ["migplan.h", "migplan/analyze.h", "migplan/classify.h", "migplan/rehearse.h", "migplan/report.h",
+               "migplan/rewrite.h", "migplan/schema.h", "migplan/typechange.h"]
     missing = [h for h in headers if not os.path.exists(os.path.join(includedir, h))]
     t.ok(not missing, "install: every header the program includes is installed", missing)
     libs = [f for f in os.listdir(libdir) if f.startswith("libmigplan.so")] if os.path.isdir(libdir) else []
@@ -981,6 +1135,7 @@ def main():
         check_target(t, run, schema, tmp)
         check_config(t, run, tmp)
         check_rewrite(t, run, schema, tmp)
+        check_report(t, run, tmp)
         check_rehearse(t, run, program, env, tmp)
         check_demo(t, run, source_root, schema)
         check_ci_script(t, program, env, source_root, fixture_root)
