@@ -8,10 +8,11 @@
  * library allocates are copied and freed with migplan_free().
  *
  * The Python package `migplan` builds its idiomatic API on this module (`migplan.capi`). The Go
- * package is a hand-written cgo layer over the same headers (bindings/go): SWIG's Go output
- * cannot copy the thread-local error inside the failing call without one shim per function,
- * which is what the cgo layer is. The interface is written so that another SWIG language
- * only needs its own status, `**out` and keep-alive typemaps (the SWIGPYTHON sections).
+ * package (bindings/go) is a hand-written cgo layer over the same headers instead of SWIG's Go
+ * output: `go build` would then need SWIG, SWIG's Go objects escape the garbage collector, and
+ * the calls the Go API needs are few, each wrapped with its error copied in the same C call.
+ * Another SWIG language only needs its own status, `**out` and keep-alive typemaps (the
+ * SWIGPYTHON sections).
  */
 %module(package="migplan") capi
 
