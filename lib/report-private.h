@@ -328,6 +328,56 @@ const char *migplan__qlit(migplan__rmodel *m, const char *text);
 const char *migplan__op_db(const migplan__rmodel *m, const migplan_op *op);
 void migplan__rmodel_oom(migplan__rmodel *m);
 
+/* Helpers of the step builders (report_steps.c), shared with report_copy.c and
+ * report_column.c. Throughput assumptions of the estimates are stated in every estimate. */
+#define MIGPLAN__COPY_BYTES_PER_S (100.0 * 1000 * 1000)
+#define MIGPLAN__MUTATION_BYTES_PER_S (50.0 * 1000 * 1000)
+/* A new statement of @p stage in one of @p s's lists, from a finished builder. */
+migplan__rsql *migplan__radd(migplan__rmodel *m, migplan__rstep *s, migplan__rvec *list,
+                             migplan__rstage stage, const char *purpose, migplan__sb *sb);
+/* "ALTER TABLE `db`.`t` " */
+void migplan__ralter(migplan__sb *sb, const char *db, const char *t);
+/* The step's duration: @p share of the table's bytes at @p rate, or unknown without sizes. */
+void migplan__restimate(migplan__rmodel *m, migplan__rstep *s, const migplan__rtable *t, double rate,
+                        double share, const char *what);
+void migplan__rinstant(migplan__rmodel *m, migplan__rstep *s);
+const migplan_column *migplan__rcolumn(const migplan_table *t, const char *name);
+/* " AFTER `prev`" or " FIRST": where @p name sits in @p t. */
+void migplan__rafter(migplan__sb *sb, const migplan_table *t, const char *name);
+/* Batching of work on @p t: per partition, by ranges of the first ORDER BY column, or single. */
+const migplan__batching *migplan__rbatching(migplan__rmodel *m, const migplan_table *t,
+                                            const migplan__rtable *rt);
+/* The read-only batch list (PREPARE) of @p s; NULL when the work is not batched. */
+migplan__rsql *migplan__rbatch_list(migplan__rmodel *m, migplan__rstep *s, const migplan__batching *b,
+                                    const char *db, const char *t);
+int migplan__rbatched(const migplan__batching *b);
+/* The batch's condition; " AND <condition>" (nothing when not batched). */
+void migplan__rbatch_cond(migplan__sb *sb, const migplan__batching *b);
+void migplan__rbatch_where(migplan__sb *sb, const migplan__batching *b);
+/* @p q takes the batch list's parameters. */
+void migplan__rset_params(migplan__rsql *q, const migplan__batching *b, const migplan__rsql *from);
+/* Progress queries: mutations left on a table, rows in a table. */
+void migplan__rmutation_progress(migplan__rmodel *m, migplan__rstep *s, const char *db, const char *table);
+void migplan__rcount_progress(migplan__rmodel *m, migplan__rstep *s, const char *db, const char *table);
+
+/* The steps of rebuilds and version bumps (report_copy.c), by phase. */
+void migplan__copy_expand(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__copy_backfill(migplan__rmodel *m, migplan__rchange *c, long ci);
+const migplan__rsql *migplan__copy_validate(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__copy_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, const migplan__rsql *gate);
+void migplan__copy_catch_up(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__copy_contract(migplan__rmodel *m, migplan__rchange *c, long ci);
+/* The steps of destructive type changes and renames (report_column.c), by phase. */
+void migplan__type_expand(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__type_backfill(migplan__rmodel *m, migplan__rchange *c, long ci);
+const migplan__rsql *migplan__type_validate(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__type_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, const migplan__rsql *gate);
+void migplan__type_contract(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__rename_expand(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__rename_backfill(migplan__rmodel *m, migplan__rchange *c, long ci);
+const migplan__rsql *migplan__rename_validate(migplan__rmodel *m, migplan__rchange *c, long ci);
+void migplan__rename_contract(migplan__rmodel *m, migplan__rchange *c, long ci, const migplan__rsql *gate);
+
 /* The rollout's steps (report_steps.c), the audits, post-deploy checks and monitoring
  * (report_audit.c). */
 void migplan__rmodel_steps(migplan__rmodel *m);

@@ -16,12 +16,15 @@
  * destructive type change, column drop, table rebuild, table and view drops) get
  * expand/contract steps; every step has its SQL, its checks and its rollback.
  *
- * Generated SQL is ClickHouse SQL with every identifier and literal quoted. Every query a
- * report presents as read-only (audits, checks, progress and safety metrics) is checked by the
- * library before it is emitted: a single SELECT or WITH statement, no INTO OUTFILE, no
- * SETTINGS, no write keyword. Batched statements take ClickHouse query parameters
- * (`{lo:String}`), filled from the rows of the step's `prepare` query
- * (`clickhouse-client --param_lo=...`, or `SET param_lo = ...`).
+ * Generated SQL is ClickHouse SQL: every database, table and column name and every literal is
+ * quoted and escaped; expressions the plan itself carries (ORDER BY, PARTITION BY, TTL, a view's
+ * SELECT, hand-written RawSql) are reproduced as Moose wrote them. Every query a report presents
+ * as read-only (audits, checks, progress and safety metrics) is checked by the library before it
+ * is emitted: a single SELECT or WITH statement, no INTO OUTFILE, no SETTINGS, no FORMAT, no
+ * write keyword. Batched statements take ClickHouse query parameters (`{lo:String}`), filled
+ * from the rows of the step's `prepare` query as its TSV output prints them
+ * (`clickhouse-client --param_lo=...`, or `SET param_lo = ...`). Expected results of checks
+ * (`expectTsv`) are what `FORMAT TSVRaw` prints.
  *
  * JSON reports share one envelope:
  * @code
@@ -33,15 +36,19 @@
  * and these objects:
  * - statement: `{ "id": "B1", "stage": "before" | "prepare" | "step" | "check" | "progress" |
  *   "monitor" | "after" | "rollback" | "refused", "readOnly": bool, "purpose", "sql",
- *   "expect": text | null, "equalsBaseline": "<statement id>" | null, "parameters": [names],
- *   "parametersFrom": "<statement id>" | null }`. `refused` marks a statement Moose would run
- *   that ClickHouse refuses (a blocker).
+ *   "expect": text | null, "expectTsv": exact result | null, "equalsBaseline": "<statement id>" |
+ *   null, "parameters": [names], "parametersFrom": "<statement id>" | null }`. `refused` marks a
+ *   statement Moose would run that ClickHouse refuses (a blocker). Ids: B before, M monitor,
+ *   A after; L, S, C, P, R followed by the step number for a step's prepare, SQL, checks,
+ *   progress and rollback statements.
  * - step: `{ "number", "phase", "actor": "moose" | "operator" | "application" | "wait",
  *   "title", "detail", "operations": [plan indexes], "prepare": [statements],
  *   "sql": [statements], "checks": [statements], "progress": [statements],
  *   "gate": { "check", "expect" } | null, "rollback": { "possible": "yes" | "partial" | "no",
  *   "why", "sql": [statements] }, "batching": { "by": "partition" | "range" | "single",
- *   "column", "batchRows" } | null, "estimatedSeconds": number | null, "pointOfNoReturn": bool }`.
+ *   "column", "columnType", "partitionBy", "batchRows" } | null, "estimatedSeconds": number |
+ *   null, "estimateBasis", "pointOfNoReturn": bool }`. Phases: preflight, expand, backfill,
+ *   validate, cutover, stabilise, contract.
  *
  * Keys of each report: rollout `operations`, `destructive`, `backfills`, `rebuilds`,
  * `versionBumps`, `edits`, `cleanup`, `blockers`, `unknowns`, `rollback`, `tables`;
