@@ -33,6 +33,8 @@ enum cli_exit {
 
 /** The worse of two exit codes. */
 int cli_exit_worst(int a, int b);
+/** All of @p s as a decimal unsigned 64-bit number (digits only). @return 0, or -1. */
+int cli_parse_u64(const char *s, uint64_t *out);
 
 /* --- commands: one file each; migplan.c holds the table --- */
 struct cli_command {

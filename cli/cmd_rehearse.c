@@ -114,23 +114,9 @@ struct rehearse_args {
 
 /* --- arguments --- */
 
-/* A decimal unsigned 64-bit number, all of @p s; -1 when it is not one. */
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	uintmax_t v = strtoumax(s, &end, 10);
-	if (errno || *end || v > UINT64_MAX)
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
-}
-
 static int apply_number(uint64_t *out, const char *value, const char *what, int positive)
 {
-	if (parse_u64(value, out) != 0 || (positive && *out == 0))
+	if (cli_parse_u64(value, out) != 0 || (positive && *out == 0))
 		return cli_usage_error("rehearse", usage_line, "%s '%s' is not a%s whole number", what, value,
 		                       positive ? " positive" : "n unsigned");
 	return 0;
@@ -150,7 +136,8 @@ static int apply_option(struct rehearse_args *a, int id, const char *value)
 	switch (id) {
 	case CLI_ARG_POSITIONAL:
 		if (a->input)
-			return cli_usage_error("rehearse", usage_line, "expected one plan, got '%s' and '%s'", a->input, value);
+			return cli_usage_error("rehearse", usage_line, "expected one plan, got '%s' and '%s'", a->input,
+			                       value);
 		a->input = value;
 		return 0;
 	case OPT_ROWS:
@@ -301,8 +288,9 @@ static int check_edits(const struct rehearse_args *a, const struct cli_report *r
 {
 	for (size_t i = 0; i < a->id_count; i++)
 		if (!migplan_plan_edit_find(r->plan, a->ids[i]))
-			return cli_usage_error("rehearse", usage_line, "unknown edit '%s' for %s (see 'migplan rewrite %s')",
-			                       a->ids[i], r->plan_path, r->input);
+			return cli_usage_error("rehearse", usage_line,
+			                       "unknown edit '%s' for %s (see 'migplan rewrite %s')", a->ids[i],
+			                       r->plan_path, r->input);
 	if (migplan_plan_edit_count(r->plan) == 0) {
 		fprintf(stderr, "migplan rehearse: %s: no edit is proposed, nothing to compare: 'migplan rewrite' has "
 		                "nothing to offer for this plan\n",

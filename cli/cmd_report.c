@@ -212,18 +212,22 @@ static int apply_name(struct report_args *a, const char *value)
 	return 0;
 }
 
+/* "ROWS" or "ROWS/BYTES"; -1 when it is neither. */
+static int parse_size(const char *s, uint64_t *rows, uint64_t *bytes)
+{
+	const char *slash = strchr(s, '/');
+	char *head = cli_xalloc(strndup(s, slash ? (size_t)(slash - s) : strlen(s)));
+	int bad = cli_parse_u64(head, rows) != 0 || (slash && cli_parse_u64(slash + 1, bytes) != 0);
+	free(head);
+	return bad ? -1 : 0;
+}
+
 /* "[DB.]TABLE=ROWS[/BYTES]" */
 static int apply_table_size(struct report_args *a, const char *value)
 {
 	const char *eq = strrchr(value, '=');
-	char *end = NULL;
 	struct table_size t = {0};
-	if (eq && eq != value && eq[1] >= '0' && eq[1] <= '9') {
-		t.rows = strtoull(eq + 1, &end, 10);
-		if (*end == '/' && end[1] >= '0' && end[1] <= '9')
-			t.bytes = strtoull(end + 1, &end, 10);
-	}
-	if (!end || *end)
+	if (!eq || eq == value || parse_size(eq + 1, &t.rows, &t.bytes) != 0)
 		return cli_usage_error("report", usage_line, "--table-size '%s': expected [DB.]TABLE=ROWS[/BYTES]", value);
 	const char *dot = memchr(value, '.', (size_t)(eq - value));
 	const char *name = dot ? dot + 1 : value;
@@ -255,8 +259,8 @@ static int apply_option(struct report_args *a, int id, const char *value)
 static int check_combination(const struct report_args *a)
 {
 	if (!a->kind_word)
-		return cli_usage_error("report", usage_line, "expected a report kind (rollout, pr-body, checklist, runbook, "
-		                                             "strategy, phases, all)");
+		return cli_usage_error("report", usage_line,
+		                       "expected a report kind (rollout, pr-body, checklist, runbook, strategy, phases, all)");
 	if (!a->settings.deployments_path != !a->settings.branch)
 		return cli_usage_error("report", usage_line, "--deployments and --branch go together");
 	if (a->name_count && !a->out_dir)
@@ -409,7 +413,8 @@ static int make_reports(const struct report_args *a, struct cli_report *r)
 	}
 	code = set_sizes(a, report);
 	if (code == CLI_PARSED)
-		code = a->out_dir ? write_reports(report, jobs, n, a->out_dir) : print_reports(report, jobs, n, r->plan_path);
+		code = a->out_dir ? write_reports(report, jobs, n, a->out_dir)
+		                  : print_reports(report, jobs, n, r->plan_path);
 	migplan_report_free(report);
 	return code;
 }

@@ -90,6 +90,7 @@ struct rewrite {
 	char *written;               /* display path written with --write, or NULL */
 	struct cli_finding *remaining; /* findings of the edited plan */
 	size_t remaining_count;
+	char *conflict;              /* when listing: why the proposed edits cannot all be applied */
 };
 
 /* --- arguments --- */
@@ -171,8 +172,8 @@ static int check_ids(const struct rewrite *rw)
 		struct cli_buf known = {0};
 		for (size_t k = 0; k < migplan_plan_edit_count(plan); k++)
 			cli_buf_printf(&known, "%s%s", k ? ", " : "", migplan_edit_id(migplan_plan_edit_at(plan, k)));
-		int code = cli_usage_error("rewrite", usage_line, "unknown edit '%s' for %s (%s%s)", id, rw->report->plan_path,
-		                           known.data ? "proposed: " : "no edit is proposed",
+		int code = cli_usage_error("rewrite", usage_line, "unknown edit '%s' for %s (%s%s)", id,
+		                           rw->report->plan_path, known.data ? "proposed: " : "no edit is proposed",
 		                           known.data ? known.data : "");
 		cli_buf_free(&known);
 		return code;
@@ -208,6 +209,11 @@ static int apply(struct rewrite *rw)
 	migplan_status st = migplan_plan_apply_edits(&rw->edited, plan, ids, count);
 	if (st == MIGPLAN_OK)
 		return CLI_PARSED;
+	if (st == MIGPLAN_EINVAL && listing(rw)) {
+		/* the listing still stands; what is left is then judged on the plan as it is */
+		rw->conflict = cli_strdup(migplan_error_message(migplan_error_last()));
+		return CLI_PARSED;
+	}
 	if ((st == MIGPLAN_EINVAL || st == MIGPLAN_ENOTFOUND) && rw->args->id_count)
 		/* the edits the user chose cannot go together: the message names them */
 		return cli_usage_error("rewrite", usage_line, "%s", migplan_error_message(migplan_error_last()));
@@ -315,7 +321,8 @@ static void print_operations(FILE *out, const migplan_plan *plan, const migplan_
 		for (size_t i = 0; i < removed; i++) {
 			size_t index = migplan_edit_removed_at(e, i);
 			const migplan_op *op = migplan_plan_op_at(plan, index);
-			fprintf(out, "%s%zu (line %u)", i ? ", " : "", index, (unsigned)migplan_node_line(migplan_op_node(op)));
+			unsigned line = (unsigned)migplan_node_line(migplan_op_node(op));
+			fprintf(out, "%s%zu (line %u)", i ? ", " : "", index, line);
 		}
 		fputs("; ", out);
 	}
@@ -376,7 +383,10 @@ static void print_listing(FILE *out, const struct rewrite *rw)
 	for (size_t i = 0; i < n; i++)
 		print_edit(out, r, migplan_plan_edit_at(r->plan, i));
 	fputc('\n', out);
-	print_remaining(out, rw, n == 1 ? "With this edit" : "With every proposed edit");
+	if (rw->conflict)
+		fprintf(out, "note: the proposed edits cannot all be applied together (%s): choose with --edit\n",
+		        rw->conflict);
+	print_remaining(out, rw, rw->conflict ? "As it is" : n == 1 ? "With this edit" : "With every proposed edit");
 	fprintf(out, "\nShow the edited plan as a diff: migplan rewrite --edit ID (or --all) %s\n"
 	             "Write it back: add --write.\n",
 	        rw->args->input ? rw->args->input : "");
@@ -417,6 +427,11 @@ static json_object *findings_json(const struct cli_finding *findings, size_t cou
 	return a;
 }
 
+static void add_count(json_object *o, const char *key, size_t n)
+{
+	json_object_object_add(o, key, json_object_new_int64((int64_t)n));
+}
+
 static json_object *summary_json(const struct rewrite *rw, int code)
 {
 	struct cli_report left = {.findings = rw->remaining, .finding_count = rw->remaining_count};
@@ -424,11 +439,10 @@ static json_object *summary_json(const struct rewrite *rw, int code)
 	for (size_t i = 0; i < rw->remaining_count; i++)
 		allowed += rw->remaining[i].allowed ? 1 : 0;
 	json_object *s = json_object_new_object();
-	json_object_object_add(s, "errors", json_object_new_int64((int64_t)cli_report_count_severity(&left, MIGPLAN_SEVERITY_ERROR)));
-	json_object_object_add(s, "warnings",
-	                       json_object_new_int64((int64_t)cli_report_count_severity(&left, MIGPLAN_SEVERITY_WARNING)));
-	json_object_object_add(s, "info", json_object_new_int64((int64_t)cli_report_count_severity(&left, MIGPLAN_SEVERITY_INFO)));
-	json_object_object_add(s, "allowed", json_object_new_int64((int64_t)allowed));
+	add_count(s, "errors", cli_report_count_severity(&left, MIGPLAN_SEVERITY_ERROR));
+	add_count(s, "warnings", cli_report_count_severity(&left, MIGPLAN_SEVERITY_WARNING));
+	add_count(s, "info", cli_report_count_severity(&left, MIGPLAN_SEVERITY_INFO));
+	add_count(s, "allowed", allowed);
 	json_object_object_add(s, "fail_on", cli_json_string(migplan_severity_name(rw->report->fail_on)));
 	json_object_object_add(s, "exit_code", json_object_new_int(code));
 	return s;
@@ -438,7 +452,7 @@ static json_object *plan_json(const struct rewrite *rw)
 {
 	json_object *p = json_object_new_object();
 	json_object_object_add(p, "path", cli_json_string(rw->report->plan_path));
-	json_object_object_add(p, "operations", json_object_new_int64((int64_t)migplan_plan_op_count(rw->report->plan)));
+	add_count(p, "operations", migplan_plan_op_count(rw->report->plan));
 	json_object_object_add(p, "config", cli_json_string(rw->report->config_display));
 	return p;
 }
@@ -499,6 +513,7 @@ static void rewrite_free(struct rewrite *rw)
 	migplan_free(rw->new_text);
 	free(rw->diff);
 	free(rw->written);
+	free(rw->conflict);
 }
 
 int cmd_rewrite(int argc, char **argv)

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -42,6 +43,20 @@ int cli_exit_worst(int a, int b)
 			rb = i;
 	}
 	return ra >= rb ? a : b;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	/* strtoumax would take a sign, blanks and an empty string */
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	uintmax_t v = strtoumax(s, &end, 10);
+	if (errno || *end || v > UINT64_MAX)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
 }
 
 /* --- paths --- */

@@ -653,6 +653,18 @@ def check_rewrite_single(t, run, schema, root):
          "rewrite --edit reorder:3: its finding is gone, the others remain (exit 1)", sorted(rules))
 
 
+def check_rewrite_reformat(t, run, tmp):
+    """A plan Moose did not format: the edited plan is written Moose's way, and the output says so."""
+    d = os.path.join(tmp, "rewrite-hand-edited")
+    shutil.copytree(os.path.join(tmp, "04_versioned_upgrade"), d)
+    with open(os.path.join(d, "plan.yaml"), "a") as fh:
+        fh.write("# a note someone added by hand\n")
+    r = run("rewrite", "--all", "rewrite-hand-edited", cwd=tmp)
+    t.ok("is not formatted the way Moose writes it" in r.out and "\n-# a note someone added by hand\n" in r.out
+         and git_apply(["--check"], tmp, r.out).returncode == 0,
+         "rewrite --all on a hand-edited plan: says the diff also reformats it; the diff applies", r)
+
+
 def check_rewrite_errors(t, run, tmp):
     cases = [
         (("rewrite", "--edit", "no-such-edit", "03_recreate_same_table"),
@@ -752,6 +764,7 @@ def check_rewrite(t, run, schema, tmp):
         check_rewrite_diff(t, run, schema, tmp, target)
         check_rewrite_write(t, run, schema, tmp, name, target)
     check_rewrite_single(t, run, schema, tmp)
+    check_rewrite_reformat(t, run, tmp)
     check_rewrite_errors(t, run, tmp)
     check_rewrite_symlinks(t, run, tmp)
     check_rewrite_atomic(t, run, tmp)
