@@ -27,6 +27,122 @@ void migplan__rewrite_free(migplan_plan *plan)
 	plan->rewrite = NULL;
 }
 
+/* ---------------------------------------------------------------- the proposal's index */
+
+struct migplan__rw_index {
+	migplan__map by_table;  /* (db, table) -> oplist */
+	migplan__map by_source; /* (db, source_primitive name) -> oplist of CreateTable */
+	migplan__list names;    /* marked names, then NULL */
+	migplan__list texts;    /* marked texts, then NULL */
+	migplan__arena arena;
+};
+
+void migplan__rw_index_free(migplan__rw_index *ix)
+{
+	if (!ix)
+		return;
+	migplan__map_free(&ix->by_table);
+	migplan__map_free(&ix->by_source);
+	migplan__arena_release(&ix->arena);
+	free(ix);
+}
+
+static int index_push(migplan__rw_index *ix, migplan__map *m, const char *db, const char *name,
+                      size_t op)
+{
+	migplan__list *l = migplan__map_get(m, db, name, NULL);
+	if (!l) {
+		l = migplan__arena_zalloc(&ix->arena, sizeof(*l));
+		if (!l || !migplan__map_put(m, db, name, NULL, l))
+			return 0;
+	}
+	return migplan__oplist_push(&ix->arena, l, op);
+}
+
+static int mark(migplan__rw_index *ix, migplan__list *l, const char *s)
+{
+	return !s || !strstr(s, MIGPLAN__RW_SWAP_MARK) || migplan__list_push(&ix->arena, l, (void *)s);
+}
+
+static int index_views(migplan__rw_index *ix, const migplan_snapshot *s)
+{
+	int ok = 1;
+	for (size_t i = 0; s && i < migplan_snapshot_mv_count(s); i++)
+		ok &= mark(ix, &ix->names, migplan_view_name(migplan_snapshot_mv_at(s, i)));
+	for (size_t i = 0; s && i < migplan_snapshot_view_count(s); i++)
+		ok &= mark(ix, &ix->names, migplan_view_name(migplan_snapshot_view_at(s, i)));
+	return ok;
+}
+
+static int index_op(migplan__rw_build *b, migplan__rw_index *ix, size_t i)
+{
+	const migplan_op *op = migplan_plan_op_at(b->plan, i);
+	const char *table = migplan_op_table_name(op);
+	const migplan_table *def = migplan_op_table(op);
+	int ok = !table || index_push(ix, &ix->by_table, migplan__rw_db(b, migplan_op_database(op)),
+	                              table, i);
+	if (ok && def && migplan_op_kind_of(op) == MIGPLAN_OP_CREATE_TABLE &&
+	    migplan_table_source_name(def))
+		ok = index_push(ix, &ix->by_source, migplan__rw_db(b, migplan_table_database(def)),
+		                migplan_table_source_name(def), i);
+	ok = ok && mark(ix, &ix->names, table) && mark(ix, &ix->names, migplan_op_target_table(op)) &&
+	     mark(ix, &ix->texts, migplan_op_select_sql(op));
+	for (size_t k = 0; ok && k < migplan_op_sql_count(op); k++)
+		ok = mark(ix, &ix->texts, migplan_op_sql_at(op, k));
+	return ok;
+}
+
+static migplan__rw_index *index_of(migplan__rw_build *b)
+{
+	if (*b->index || b->status)
+		return *b->index;
+	migplan__rw_index *ix = calloc(1, sizeof(*ix));
+	if (!ix) {
+		b->status = migplan__error_oom();
+		return NULL;
+	}
+	migplan__map_init(&ix->by_table);
+	migplan__map_init(&ix->by_source);
+	migplan__arena_init(&ix->arena);
+	int ok = index_views(ix, b->plan->remote) && index_views(ix, b->plan->local);
+	for (size_t i = 0; ok && i < migplan_plan_op_count(b->plan); i++)
+		ok = index_op(b, ix, i);
+	ok = ok && migplan__list_push(&ix->arena, &ix->names, NULL) &&
+	     migplan__list_push(&ix->arena, &ix->texts, NULL);
+	if (!ok) {
+		migplan__rw_index_free(ix);
+		b->status = migplan__error_oom();
+		return NULL;
+	}
+	*b->index = ix;
+	return ix;
+}
+
+const migplan__list *migplan__rw_ops_on(migplan__rw_build *b, const char *db, const char *table)
+{
+	migplan__rw_index *ix = table ? index_of(b) : NULL;
+	return ix ? migplan__map_get(&ix->by_table, migplan__rw_db(b, db), table, NULL) : NULL;
+}
+
+const migplan__list *migplan__rw_creates_of(migplan__rw_build *b, const char *db,
+                                            const char *source)
+{
+	migplan__rw_index *ix = source ? index_of(b) : NULL;
+	return ix ? migplan__map_get(&ix->by_source, migplan__rw_db(b, db), source, NULL) : NULL;
+}
+
+const char *const *migplan__rw_marked_names(migplan__rw_build *b)
+{
+	migplan__rw_index *ix = index_of(b);
+	return ix ? (const char *const *)ix->names.items : NULL;
+}
+
+const char *const *migplan__rw_marked_texts(migplan__rw_build *b)
+{
+	migplan__rw_index *ix = index_of(b);
+	return ix ? (const char *const *)ix->texts.items : NULL;
+}
+
 /* ---------------------------------------------------------------- helpers for the builders */
 
 int migplan__rw_idx_push(migplan__rw_build *b, migplan__rw_idx *ix, size_t v)
@@ -254,13 +370,14 @@ static void build_release(migplan__rw_build *b)
 /* Builds the edit named @p id (already copied into the arena). 1: built, 0: not possible,
  * -1: failure. */
 static int build_edit(migplan__rewrite *rw, const migplan_plan *plan, const char *id,
-                      const char *rule, migplan__rw_scans **scans, migplan_edit *out,
-                      migplan_status *st)
+                      const char *rule, migplan__rw_scans **scans, migplan__rw_index **index,
+                      migplan_edit *out, migplan_status *st)
 {
 	migplan__rw_build b;
 	memset(&b, 0, sizeof(b));
 	b.plan = plan;
 	b.scans = scans;
+	b.index = index;
 	b.arena = &rw->arena;
 	b.default_db = migplan_plan_default_database(plan);
 	b.id = id;
@@ -301,11 +418,14 @@ typedef struct id_entry {
 } id_entry;
 
 /* Distinct edit ids of the findings in finding order, each with its best rule. *out is
- * malloc'd. */
+ * malloc'd. The ids seen so far are hashed: a large plan has tens of thousands of findings
+ * with edits, and comparing each with every id before it was quadratic. */
 static migplan_status collect_ids(const migplan_plan *plan, id_entry **out, size_t *count)
 {
 	size_t n = migplan_plan_finding_count(plan), k = 0;
 	id_entry *ids = calloc(n ? n : 1, sizeof(*ids));
+	migplan__map seen;
+	migplan__map_init(&seen);
 	if (!ids)
 		return migplan__error_oom();
 	for (size_t i = 0; i < n; i++) {
@@ -313,14 +433,20 @@ static migplan_status collect_ids(const migplan_plan *plan, id_entry **out, size
 		const char *id = migplan_finding_edit(f), *rule = migplan_finding_rule(f);
 		if (!id)
 			continue;
-		size_t j = 0;
-		while (j < k && strcmp(ids[j].id, id) != 0)
-			j++;
-		if (j == k)
-			ids[k++] = (id_entry){id, rule};
-		else if (rule_rank(rule) < rule_rank(ids[j].rule))
-			ids[j].rule = rule;
+		id_entry *e = migplan__map_get(&seen, id, NULL, NULL);
+		if (!e) {
+			ids[k] = (id_entry){id, rule};
+			if (!migplan__map_put(&seen, id, NULL, NULL, &ids[k])) {
+				migplan__map_free(&seen);
+				free(ids);
+				return migplan__error_oom();
+			}
+			k++;
+		} else if (rule_rank(rule) < rule_rank(e->rule)) {
+			e->rule = rule;
+		}
 	}
+	migplan__map_free(&seen);
 	*out = ids;
 	*count = k;
 	return MIGPLAN_OK;
@@ -345,6 +471,7 @@ static migplan_status propose(migplan__rewrite *rw, const migplan_plan *plan,
 	if (!rw->source_ids || !rw->edits)
 		return migplan__error_oom();
 	migplan__rw_scans *scans = NULL;
+	migplan__rw_index *index = NULL;
 	migplan_status result = MIGPLAN_OK;
 	for (size_t i = 0; i < n && !result; i++) {
 		const char *id = migplan__arena_strdup(&rw->arena, ids[i].id);
@@ -355,13 +482,14 @@ static migplan_status propose(migplan__rewrite *rw, const migplan_plan *plan,
 		}
 		rw->source_ids[rw->source_count++] = id;
 		migplan_status st = MIGPLAN_OK;
-		int r = build_edit(rw, plan, id, rule, &scans, &rw->edits[rw->edit_count], &st);
+		int r = build_edit(rw, plan, id, rule, &scans, &index, &rw->edits[rw->edit_count], &st);
 		if (r < 0)
 			result = st ? st : migplan__error_oom();
 		else if (r > 0)
 			rw->edit_count++;
 	}
 	migplan__rw_scans_free(scans);
+	migplan__rw_index_free(index);
 	return result;
 }
 

@@ -20,6 +20,7 @@
 #include "doc.h"
 #include "model.h"
 #include "rules.h"
+#include "simulate.h"
 #include "strbuf.h"
 
 /* Anchor of an insertion at the end of the plan, and origin of an operation that is new. */
@@ -69,9 +70,20 @@ typedef struct migplan__rw_idx {
 typedef struct migplan__rw_scans migplan__rw_scans;
 void migplan__rw_scans_free(migplan__rw_scans *s);
 
+/* The plan's operations by table, made once per proposal (lib/rewrite.c): every edit looks
+ * up the operations on its own table, and scanning the whole plan for each of thousands of
+ * edits made proposing quadratic. */
+typedef struct migplan__rw_index migplan__rw_index;
+void migplan__rw_index_free(migplan__rw_index *ix);
+
+/* Every temporary table name contains this (lib/rewrite_rebuild.c), so only the texts and
+ * names that contain it can clash with one; the index keeps those. */
+#define MIGPLAN__RW_SWAP_MARK "__migplan_swap"
+
 typedef struct migplan__rw_build {
 	const migplan_plan *plan;
 	migplan__rw_scans **scans;  /* the proposal's cache, made on first use */
+	migplan__rw_index **index;  /* the proposal's index, made on first use */
 	migplan__arena *arena;      /* the rewrite's arena */
 	const char *default_db;
 	migplan__edit parsed;       /* the id, parsed */
@@ -113,5 +125,18 @@ int migplan__rw_raw_sql(migplan__rw_build *b, const char *description, char *con
 int migplan__rw_same_db(const migplan__rw_build *b, const char *x, const char *y);
 /* The database @p db resolves to. */
 const char *migplan__rw_db(const migplan__rw_build *b, const char *db);
+
+/* From the proposal's index (NULL when there is none, or out of memory: b->status):
+ * ascending indexes of the operations whose table is db.table (db as written, NULL for the
+ * default database), */
+const migplan__list *migplan__rw_ops_on(migplan__rw_build *b, const char *db, const char *table);
+/* ... of the CreateTable operations whose table is in db and has source_primitive @p source, */
+const migplan__list *migplan__rw_creates_of(migplan__rw_build *b, const char *db,
+                                            const char *source);
+/* ... and the operations' table and target names, the snapshots' view names and the
+ * operations' SQL texts (SELECTs, RawSql) that contain MIGPLAN__RW_SWAP_MARK (NULL-terminated
+ * arrays). */
+const char *const *migplan__rw_marked_names(migplan__rw_build *b);
+const char *const *migplan__rw_marked_texts(migplan__rw_build *b);
 
 #endif

@@ -37,13 +37,14 @@ static int op_on(const migplan__rw_build *b, const migplan_op *op, const char *d
 	return name && strcmp(name, table) == 0 && migplan__rw_same_db(b, migplan_op_database(op), db);
 }
 
-static size_t find_op(const migplan__rw_build *b, migplan_op_kind kind, const char *db,
+static size_t find_op(migplan__rw_build *b, migplan_op_kind kind, const char *db,
                       const char *table, size_t from)
 {
-	size_t n = migplan_plan_op_count(b->plan);
-	for (size_t i = from; i < n; i++) {
+	const migplan__list *ops = migplan__rw_ops_on(b, db, table);
+	for (size_t k = 0; ops && k < ops->count; k++) {
+		size_t i = migplan__oplist_at(ops, k);
 		const migplan_op *op = migplan_plan_op_at(b->plan, i);
-		if (migplan_op_kind_of(op) == kind && op_on(b, op, db, table))
+		if (i >= from && migplan_op_kind_of(op) == kind && op_on(b, op, db, table))
 			return i;
 	}
 	return NONE;
@@ -51,19 +52,14 @@ static size_t find_op(const migplan__rw_build *b, migplan_op_kind kind, const ch
 
 /* The CreateTable of a new version of @p old: same database, another name, the same
  * source_primitive name. */
-static size_t find_new_version(const migplan__rw_build *b, const migplan_table *old,
-                               const char *db, size_t from)
+static size_t find_new_version(migplan__rw_build *b, const migplan_table *old, const char *db,
+                               size_t from)
 {
-	const char *source = migplan_table_source_name(old);
-	size_t n = migplan_plan_op_count(b->plan);
-	for (size_t i = from; source && i < n; i++) {
-		const migplan_op *op = migplan_plan_op_at(b->plan, i);
-		const migplan_table *t = migplan_op_table(op);
-		if (migplan_op_kind_of(op) != MIGPLAN_OP_CREATE_TABLE || !t)
-			continue;
-		const char *ts = migplan_table_source_name(t);
-		if (ts && strcmp(ts, source) == 0 && strcmp(migplan_table_name(t), migplan_table_name(old)) != 0 &&
-		    migplan__rw_same_db(b, migplan_table_database(t), db))
+	const migplan__list *creates = migplan__rw_creates_of(b, db, migplan_table_source_name(old));
+	for (size_t k = 0; creates && k < creates->count; k++) {
+		size_t i = migplan__oplist_at(creates, k);
+		const migplan_table *t = migplan_op_table(migplan_plan_op_at(b->plan, i));
+		if (i >= from && strcmp(migplan_table_name(t), migplan_table_name(old)) != 0)
 			return i;
 	}
 	return NONE;
@@ -93,43 +89,23 @@ static int is_table_alter(migplan_op_kind k)
 
 /* ---------------------------------------------------------------- a free temporary name */
 
-static int text_mentions(const char *text, const char *name)
-{
-	return text && strstr(text, name) != NULL;
-}
-
-static int snapshot_has_name(const migplan_snapshot *s, const char *db, const char *name)
-{
-	if (!s)
-		return 0;
-	if (migplan_snapshot_table_find(s, db, name))
-		return 1;
-	for (size_t i = 0; i < migplan_snapshot_mv_count(s); i++)
-		if (strcmp(migplan_view_name(migplan_snapshot_mv_at(s, i)), name) == 0)
-			return 1;
-	for (size_t i = 0; i < migplan_snapshot_view_count(s); i++)
-		if (strcmp(migplan_view_name(migplan_snapshot_view_at(s, i)), name) == 0)
-			return 1;
-	return 0;
-}
-
 /* 1 when @p name is a table or view of either snapshot, or anything in the plan mentions it
- * (operations' objects, RawSql and view SQL as text: a cheap, conservative test). */
-static int name_taken(const migplan__rw_build *b, const char *db, const char *name)
+ * (operations' objects, RawSql and view SQL as text: a cheap, conservative test). @p name
+ * contains MIGPLAN__RW_SWAP_MARK, so only the names and texts that contain it can match: the
+ * proposal's index keeps those, and the tables are found by hash. */
+static int name_taken(migplan__rw_build *b, const char *db, const char *name)
 {
-	if (snapshot_has_name(b->plan->remote, db, name) || snapshot_has_name(b->plan->local, db, name))
+	if (migplan_snapshot_table_find(b->plan->remote, db, name) ||
+	    migplan_snapshot_table_find(b->plan->local, db, name))
 		return 1;
-	size_t n = migplan_plan_op_count(b->plan);
-	for (size_t i = 0; i < n; i++) {
-		const migplan_op *op = migplan_plan_op_at(b->plan, i);
-		const char *t = migplan_op_table_name(op), *target = migplan_op_target_table(op);
-		if ((t && strcmp(t, name) == 0) || (target && strcmp(target, name) == 0) ||
-		    text_mentions(migplan_op_select_sql(op), name))
+	const char *const *names = migplan__rw_marked_names(b);
+	const char *const *texts = migplan__rw_marked_texts(b);
+	for (size_t i = 0; names && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
 			return 1;
-		for (size_t k = 0; k < migplan_op_sql_count(op); k++)
-			if (text_mentions(migplan_op_sql_at(op, k), name))
-				return 1;
-	}
+	for (size_t i = 0; texts && texts[i]; i++)
+		if (strstr(texts[i], name))
+			return 1;
 	return 0;
 }
 
@@ -142,9 +118,9 @@ static const char *free_name(migplan__rw_build *b, const char *db, const char *t
 		b->status = migplan__error_oom();
 		return NULL;
 	}
-	snprintf(buf, len, "%s__migplan_swap", table);
+	snprintf(buf, len, "%s" MIGPLAN__RW_SWAP_MARK, table);
 	for (unsigned k = 2; name_taken(b, db, buf) && k < 1000000; k++)
-		snprintf(buf, len, "%s__migplan_swap_%u", table, k);
+		snprintf(buf, len, "%s" MIGPLAN__RW_SWAP_MARK "_%u", table, k);
 	const char *name = migplan__arena_strdup(b->arena, buf);
 	free(buf);
 	if (!name)
@@ -540,13 +516,15 @@ static int rebuild_version(migplan__rw_build *b, const migplan_table *old, size_
 static int collect_alters(migplan__rw_build *b, const char *db, const char *table,
                           renaming **renames, size_t *rename_count)
 {
-	size_t n = migplan_plan_op_count(b->plan);
+	const migplan__list *ops = migplan__rw_ops_on(b, db, table);
+	size_t n = ops ? ops->count : 0;
 	*renames = calloc(n ? n : 1, sizeof(**renames));
 	if (!*renames) {
 		b->status = migplan__error_oom();
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = migplan__oplist_at(ops, k);
 		const migplan_op *op = migplan_plan_op_at(b->plan, i);
 		if (!is_table_alter(migplan_op_kind_of(op)) || !op_on(b, op, db, table))
 			continue;

@@ -14,10 +14,13 @@
 
 #define NONE SIZE_MAX
 
-static size_t find_column_op(const migplan__rw_build *b, migplan_op_kind kind, const char *column)
+static size_t find_column_op(migplan__rw_build *b, migplan_op_kind kind, const char *column)
 {
-	size_t n = migplan_plan_op_count(b->plan);
-	for (size_t i = 0; i < n; i++) {
+	/* only the operations on the table: all of them, for each of thousands of renames,
+	 * made proposing quadratic */
+	const migplan__list *ops = migplan__rw_ops_on(b, b->parsed.database, b->parsed.table);
+	for (size_t k = 0; ops && k < ops->count; k++) {
+		size_t i = migplan__oplist_at(ops, k);
 		const migplan_op *op = migplan_plan_op_at(b->plan, i);
 		const char *t = migplan_op_table_name(op), *c = migplan_op_column_name(op);
 		if (migplan_op_kind_of(op) == kind && t && c && strcmp(t, b->parsed.table) == 0 &&
