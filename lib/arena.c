@@ -97,12 +97,25 @@ char *migplan__arena_strdup(migplan__arena *a, const char *s)
 
 const char *migplan__arena_vprintf(migplan__arena *a, const char *fmt, va_list ap)
 {
+	/* Print straight into the free end of the current chunk and keep the bytes when they
+	 * fit; only a message that does not fit is printed a second time, into room made for it.
+	 * (Sizing every message with a first vsnprintf doubled the cost of the classification's
+	 * and the analysis's messages, one or more per operation.) */
+	migplan__arena_chunk *c = a->head;
+	size_t room = c ? c->size - c->used : 0;
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		return "";
+	size_t need = ((size_t)n + 1 + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (need <= room) {
+		char *s = (char *)c->data + c->used;
+		c->used += need;
+		a->used_total += need;
+		return s;
+	}
 	char *s = migplan__arena_alloc(a, (size_t)n + 1);
 	if (!s)
 		return NULL;
