@@ -267,6 +267,40 @@ static void type_specials(specials *s, const coltype *ct)
 	}
 }
 
+/* ---------------------------------------------------------------- expressions */
+
+static void cast_to(migplan__sb *sb, const char *expr, const char *type)
+{
+	migplan__sb_printf(sb, "CAST(%s, ", expr);
+	migplan__sb_literal(sb, type);
+	migplan__sb_putc(sb, ')');
+}
+
+static int ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* 1 when the expression names the column (as a whole word, quoted or not). */
+static int mentions(const char *expr, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = expr ? strstr(expr, name) : NULL; n && p; p = strstr(p + 1, name))
+		if ((p == expr || !ident_char(p[-1])) && !ident_char(p[n]))
+			return 1;
+	return 0;
+}
+
+static int in_ttl(const migplan_table *snap, const char *name)
+{
+	if (mentions(migplan_table_ttl(snap), name))
+		return 1;
+	for (size_t i = 0; i < migplan_table_column_count(snap); i++)
+		if (mentions(migplan_column_ttl(migplan_table_column_at(snap, i)), name))
+			return 1;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- row keys */
 
 /* A unique value per row number __n that the type can hold for `rows` rows, as an expression
@@ -391,7 +425,9 @@ static long choose_key(const migplan__reh_run *run, const migplan_rehearsal_tabl
 		const migplan_column *c = migplan_table_column_find(snap, t->cols[i].name);
 		char *expr;
 		int score;
-		if (!t->cols[i].insertable || plan_touches_column(run, t, t->cols[i].name))
+		/* a TTL column keeps recent values; a key's values are its own and would expire */
+		if (!t->cols[i].insertable || plan_touches_column(run, t, t->cols[i].name) ||
+		    in_ttl(snap, t->cols[i].name))
 			continue;
 		expr = key_expression(&types[i], run->rows);
 		if (!expr)
@@ -430,18 +466,53 @@ static const char *engine_fixed_value(const migplan_table *snap, const char *col
 
 enum fill_level { FILL_FULL, FILL_NULLS_ONLY, FILL_PLAIN };
 
-static void cast_to(migplan__sb *sb, const char *expr, const char *type)
+/* Where the ordinary values of a date or time column lie. generateRandom spreads them over the
+ * whole range of the type, which is right for most columns but not for two kinds:
+ * - a partition key: one part per month (or day) of random dates makes every mutation touch
+ *   hundreds of parts, which takes seconds per ALTER; a deployment holds a few recent
+ *   partitions, so the values lie within three days from a fixed date;
+ * - a TTL column: rows older than the TTL would all be expired before the baseline, so the
+ *   values lie within the three days before today (the rows a deployment still holds; these
+ *   values then depend on the day of the run). */
+enum time_window { WINDOW_NONE, WINDOW_FIXED, WINDOW_RECENT };
+
+static enum time_window time_window_of(const migplan_table *snap, const char *name, const coltype *ct)
 {
-	migplan__sb_printf(sb, "CAST(%s, ", expr);
-	migplan__sb_literal(sb, type);
-	migplan__sb_putc(sb, ')');
+	migplan_chtype_kind k = base_kind(ct);
+	if (k != MIGPLAN_CHTYPE_DATE && k != MIGPLAN_CHTYPE_DATE32 && k != MIGPLAN_CHTYPE_DATETIME &&
+	    k != MIGPLAN_CHTYPE_DATETIME64)
+		return WINDOW_NONE;
+	if (in_ttl(snap, name))
+		return WINDOW_RECENT;
+	return mentions(migplan_table_partition_by(snap), name) ? WINDOW_FIXED : WINDOW_NONE;
 }
+
+/* The ordinary value of column i: generated, or a time within its window. */
+static char *ordinary_value(const migplan_table *snap, const migplan_rehearsal_column *c, size_t i,
+                            const coltype *ct)
+{
+	migplan__sb sb = MIGPLAN__SB_INIT;
+	enum time_window w = time_window_of(snap, c->name, ct);
+	const char *base = w == WINDOW_RECENT ? "(toStartOfDay(now('UTC')) - INTERVAL 3 DAY)"
+	                                      : "toDateTime('2024-01-01 00:00:00', 'UTC')";
+	char expr[256];
+
+	if (w == WINDOW_NONE) {
+		migplan__sb_printf(&sb, "g%zu", i);
+		return migplan__reh_sb_take(&sb);
+	}
+	/* spread over the 259,200 seconds of three days, differently per column */
+	snprintf(expr, sizeof(expr), "addSeconds(%s, (__n * 7919 + %zu * 104729) %% 259200)", base, i);
+	cast_to(&sb, expr, c->type_before);
+	return migplan__reh_sb_take(&sb);
+}
+
 
 /* The value of column i: the key, a fixed engine value, a boundary value on its share of the
  * rows, or the generated value g<i>. */
 static void column_value(migplan__sb *sb, const migplan_rehearsal_column *col, size_t i,
                          const coltype *ct, const char *key_expr, const char *fixed,
-                         enum fill_level level)
+                         const char *ordinary, enum fill_level level)
 {
 	specials s = {{0}, 0};
 	size_t m;
@@ -459,7 +530,7 @@ static void column_value(migplan__sb *sb, const migplan_rehearsal_column *col, s
 	if (level == FILL_FULL)
 		type_specials(&s, ct);
 	if (!s.n) {
-		migplan__sb_printf(sb, "g%zu", i);
+		migplan__sb_puts(sb, ordinary);
 		return;
 	}
 	/* A quarter of the rows take a boundary value; which one shifts with the column so that
@@ -471,7 +542,7 @@ static void column_value(migplan__sb *sb, const migplan_rehearsal_column *col, s
 		cast_to(sb, s.items[k], col->type_before);
 		migplan__sb_puts(sb, ", ");
 	}
-	migplan__sb_printf(sb, "g%zu)", i);
+	migplan__sb_printf(sb, "%s)", ordinary);
 	free_specials(&s);
 }
 
@@ -523,10 +594,14 @@ static char *fill_sql(const migplan__reh_run *run, const migplan_rehearsal_table
 		migplan__sb_puts(&sb, first ? "" : ", ");
 		first = 0;
 		kexpr = (long)i == key ? key_expression(&types[i], run->rows) : NULL;
-		if (!kexpr && generate_random_refuses(c->type_before))
+		if (!kexpr && generate_random_refuses(c->type_before)) {
 			fallback_value(&sb, c, &types[i]);
-		else
-			column_value(&sb, c, i, &types[i], kexpr, engine_fixed_value(snap, c->name), level);
+		} else {
+			char *ordinary = ordinary_value(snap, c, i, &types[i]);
+			column_value(&sb, c, i, &types[i], kexpr, engine_fixed_value(snap, c->name),
+			             ordinary ? ordinary : "NULL", level);
+			free(ordinary);
+		}
 		free(kexpr);
 	}
 	if (structure && *structure) {

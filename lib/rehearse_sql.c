@@ -173,8 +173,34 @@ migplan_status migplan__reh_scalar(migplan__chdb *eng, const char *sql, uint64_t
 	return st;
 }
 
+static int is_uuid_at(const char *p)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+		int hex = (p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f');
+		if (shape[i] == '-' ? p[i] != '-' : !hex)
+			return 0;
+	}
+	return 1;
+}
+
+/* " (<uuid>)" after a table name: the table's UUID, new on every run. */
+static void strip_uuids(char *m)
+{
+	char *w = m;
+	for (char *p = m; *p;) {
+		if (p[0] == ' ' && p[1] == '(' && is_uuid_at(p + 2) && p[38] == ')') {
+			p += 39;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+}
+
 /* ClickHouse repeats long texts in its messages: the data directory (a fresh temporary path on
- * every run) and "(while reading from part ...)"; both are cut so that reports are stable. */
+ * every run) in "(while reading from part ...)", and table UUIDs; they are cut so that reports
+ * are the same on every run. */
 static void trim_message(char *m)
 {
 	static const char *const cuts[] = {" (while reading from part ", ": (while reading from part ",
@@ -184,6 +210,7 @@ static void trim_message(char *m)
 		if (p)
 			*p = '\0';
 	}
+	strip_uuids(m);
 	char *nl = strchr(m, '\n');
 	if (nl)
 		*nl = '\0';

@@ -410,6 +410,9 @@ static void test_moose_ddl_and_ttl(void)
 	   "10: ClickHouse says why");
 	is_int(migplan_rehearsal_table_rows_lost(table_of(r, "device_readings")), 0,
 	       "10: a longer TTL loses no row (expired rows are gone before the baseline)");
+	ok(migplan_rehearsal_table_rows_before(table_of(r, "device_readings")) > ROWS * 3 / 4,
+	   "10: the TTL column holds recent times: only boundary rows expire before the baseline (%llu)",
+	   (unsigned long long)migplan_rehearsal_table_rows_before(table_of(r, "device_readings")));
 	migplan_rehearsal_free(r);
 	r = rehearse(plan, MIGPLAN_REHEARSE_CORRECTED_DDL);
 	is_int(migplan_rehearsal_first_failure(r), -1, "10 corrected DDL: every operation runs");
