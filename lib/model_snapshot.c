@@ -925,30 +925,43 @@ migplan_status migplan__table_build(const migplan__build *b, migplan_table *t,
 
 /* ---------------------------------------------------------------- views */
 
-/* Copies [s, s + len) without backticks. */
+/* Copies [s, s + len) with ClickHouse's identifier quoting undone: backticks removed, and
+ * inside them a doubled backtick or a backslash escape stands for the character itself. */
 static const char *unquote(migplan__arena *a, const char *s, size_t len)
 {
 	char *out = migplan__arena_alloc(a, len + 1);
 	if (!out)
 		return NULL;
 	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != '`')
+	int quoted = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '`') {
+			if (quoted && i + 1 < len && s[i + 1] == '`')
+				out[n++] = s[++i];
+			else
+				quoted = !quoted;
+		} else if (quoted && s[i] == '\\' && i + 1 < len) {
+			out[n++] = s[++i];
+		} else {
 			out[n++] = s[i];
+		}
+	}
 	out[n] = '\0';
 	return out;
 }
 
-/* `orders`, `db`.`orders`, orders, db.orders: backticks stripped, split on the first dot
- * outside backticks (a quoted name may hold dots). */
+/* `orders`, `db`.`orders`, orders, db.orders: quoting undone, split on the first dot outside
+ * backticks (a quoted name may hold dots, doubled backticks and backslash escapes). */
 static migplan_status source_normalise(migplan__arena *a, migplan__source *src)
 {
 	const char *s = src->node->u.s.ptr;
 	size_t len = src->node->u.s.len, dot = len;
 	int quoted = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '`')
-			quoted = !quoted;
+		if (quoted && s[i] == '\\')
+			i++; /* the escaped character cannot end the quote */
+		else if (s[i] == '`')
+			quoted = !quoted; /* a doubled backtick toggles twice */
 		else if (s[i] == '.' && !quoted) {
 			dot = i;
 			break;

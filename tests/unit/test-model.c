@@ -516,7 +516,8 @@ static const char snap_json[] =
 	"\"life_cycle\": \"DELETION_PROTECTED\", \"engine\": {\"ReplacingMergeTree\": {\"ver\": null}}}},\n"
 	" \"materialized_views\": {\"mv\": {\"name\": \"mv\", \"selectSql\": \"SELECT 1\", "
 	"\"targetTable\": \"t\", \"targetDatabase\": \"tdb\", \"lifeCycle\": \"EXTERNALLY_MANAGED\", "
-	"\"sourceTables\": [\"`db`.`orders`\", \"plain\", \"x.y\", \"`a.b`.`c`\", \"`orders`\"]}}}";
+	"\"sourceTables\": [\"`db`.`orders`\", \"plain\", \"x.y\", \"`a.b`.`c`\", \"`orders`\", "
+	"\"`we``ird`.`t``1`\", \"`back\\\\`tick.x`\"]}}}";
 
 static void test_snapshots(void)
 {
@@ -543,14 +544,16 @@ static void test_snapshots(void)
 	const migplan_view *mv = migplan_snapshot_mv_at(s, 0);
 	is_int(migplan_view_life_cycle(mv), MIGPLAN_LIFE_CYCLE_EXTERNALLY_MANAGED, "snapshot: MV life cycle");
 	is_str(migplan_view_target_database(mv), "tdb", "snapshot: targetDatabase");
-	is_int(migplan_view_source_count(mv), 5, "snapshot: five sources");
+	is_int(migplan_view_source_count(mv), 7, "snapshot: seven sources");
+	/* quoted names keep what ClickHouse's quoting escapes: a doubled backtick, a backslash escape */
 	static const char *const want[][2] = {
-		{"db", "orders"}, {NULL, "plain"}, {"x", "y"}, {"a.b", "c"}, {NULL, "orders"}};
-	for (size_t i = 0; i < 5; i++) {
+		{"db", "orders"}, {NULL, "plain"}, {"x", "y"}, {"a.b", "c"}, {NULL, "orders"},
+		{"we`ird", "t`1"}, {NULL, "back`tick.x"}};
+	for (size_t i = 0; i < 7; i++) {
 		is_str(migplan_view_source_database(mv, i), want[i][0], "snapshot: source %zu database", i);
 		is_str(migplan_view_source_table(mv, i), want[i][1], "snapshot: source %zu table", i);
 	}
-	ok(migplan_view_source_table(mv, 5) == NULL, "snapshot: source out of range");
+	ok(migplan_view_source_table(mv, 7) == NULL, "snapshot: source out of range");
 	ok(migplan_snapshot_mv_at(s, 1) == NULL && migplan_snapshot_view_count(s) == 0,
 	   "snapshot: no more views");
 
