@@ -35,6 +35,8 @@ typedef struct planindex {
 	migplan__map cadd;        /* (db, table, column): AddTableColumn, rename targets, SQL adds */
 	migplan__map tadds;       /* (db, table): AddTableColumn operations */
 	migplan__map iadd;        /* (db, table, index): AddTableIndex operations */
+	migplan__map lviews;      /* (db, name, "mv" or "view"): local_infra_map.json's views */
+	int lviews_built;
 } planindex;
 
 typedef struct ctx {
@@ -1362,17 +1364,34 @@ static void do_create_view(ctx *c, const migplan_op *op, size_t i)
 	                  tables, n, fmt(c, "the SELECT of `%s` uses", name));
 }
 
+static const char *const view_kind_key[2] = {"view", "mv"};
+
+static void index_local_views(ctx *c)
+{
+	c->ix.lviews_built = 1;
+	for (int mv = 0; mv < 2; mv++) {
+		size_t n = mv ? migplan_snapshot_mv_count(c->local) : migplan_snapshot_view_count(c->local);
+		for (size_t k = 0; k < n; k++) {
+			const migplan_view *lv = mv ? migplan_snapshot_mv_at(c->local, k)
+			                            : migplan_snapshot_view_at(c->local, k);
+			const char *db = migplan__sim_db(&c->sim, migplan_view_database(lv));
+			const char *name = migplan_view_name(lv);
+			/* the first of a duplicate wins, as it did when this was a scan */
+			if (!migplan__map_get(&c->ix.lviews, db, name, view_kind_key[mv]) &&
+			    !migplan__map_put(&c->ix.lviews, db, name, view_kind_key[mv], (void *)lv))
+				c->failed = 1;
+		}
+	}
+}
+
+/* local_infra_map.json's view (or materialized view) db.name. Hashed on first use: every view
+ * of the simulation is looked up when the plan's result is compared with the code, and a scan
+ * of all local views for each was quadratic. */
 static const migplan_view *local_view(ctx *c, const char *db, const char *name, int mv)
 {
-	const char *rdb = migplan__sim_db(&c->sim, db);
-	size_t n = mv ? migplan_snapshot_mv_count(c->local) : migplan_snapshot_view_count(c->local);
-	for (size_t k = 0; k < n; k++) {
-		const migplan_view *lv = mv ? migplan_snapshot_mv_at(c->local, k) : migplan_snapshot_view_at(c->local, k);
-		if (same_text(migplan_view_name(lv), name) &&
-		    strcmp(migplan__sim_db(&c->sim, migplan_view_database(lv)), rdb) == 0)
-			return lv;
-	}
-	return NULL;
+	if (!c->ix.lviews_built)
+		index_local_views(c);
+	return migplan__map_get(&c->ix.lviews, migplan__sim_db(&c->sim, db), name, view_kind_key[mv != 0]);
 }
 
 static void do_drop_view(ctx *c, const migplan_op *op, size_t i)
@@ -2013,7 +2032,7 @@ static void ctx_free(ctx *c)
 	free(c->sql);
 	free(c->paired);
 	migplan__map *maps[] = {&c->ix.tcreate, &c->ix.tcreate_src, &c->ix.tdrop, &c->ix.vcreate,
-	                        &c->ix.vdrop, &c->ix.cadd, &c->ix.tadds, &c->ix.iadd};
+	                        &c->ix.vdrop, &c->ix.cadd, &c->ix.tadds, &c->ix.iadd, &c->ix.lviews};
 	for (size_t k = 0; k < sizeof(maps) / sizeof(maps[0]); k++)
 		migplan__map_free(maps[k]);
 	migplan__sim_free(&c->sim);
