@@ -43,6 +43,14 @@ void migplan__md_code(migplan__sb *sb, const char *text)
 		migplan__sb_putc(sb, '`');
 }
 
+/* Tabs of a multi-column expectation read as spaces in prose (only the text from @p from on). */
+static void untab(migplan__sb *sb, size_t from)
+{
+	for (size_t i = from; i < sb->len; i++)
+		if (sb->ptr[i] == '\t')
+			sb->ptr[i] = ' ';
+}
+
 static void md_expect(migplan__sb *sb, const migplan__rsql *q)
 {
 	if (q->baseline) {
@@ -50,13 +58,12 @@ static void md_expect(migplan__sb *sb, const migplan__rsql *q)
 		return;
 	}
 	if (q->expect_tsv && strchr(q->expect_tsv, '\n') == NULL) {
+		size_t from = sb->len;
 		if (*q->expect_tsv)
 			migplan__sb_printf(sb, " Expected: `%s`", q->expect_tsv);
 		else
 			migplan__sb_puts(sb, " Expected: no rows");
-		for (size_t i = 0; i < sb->len; i++)
-			if (sb->ptr[i] == '\t')
-				sb->ptr[i] = ' ';
+		untab(sb, from);
 		if (q->expect && strcmp(q->expect, q->expect_tsv) != 0 && (*q->expect_tsv || strcmp(q->expect, "no rows") != 0))
 			migplan__sb_printf(sb, " (%s).", q->expect);
 		else
@@ -143,6 +150,7 @@ static void md_batching(migplan__sb *sb, const migplan__batching *b)
 
 void migplan__md_step(migplan__sb *sb, const migplan__rmodel *m, const migplan__rstep *s, unsigned flags)
 {
+	size_t from = sb->len;
 	migplan__sb_printf(sb, "### Step %zu. %s\n\n", s->number, s->title);
 	migplan__sb_printf(sb, "- Phase: %s. Who: %s.\n", migplan__phase_title(s->phase), actor_text(s->actor));
 	if (s->op_count) {
@@ -164,9 +172,7 @@ void migplan__md_step(migplan__sb *sb, const migplan__rmodel *m, const migplan__
 		migplan__sb_printf(sb, "- Go only when **%s** returns `%s`.\n", s->gate->id, s->gate_expect ? s->gate_expect : "?");
 	if (s->point_of_no_return)
 		migplan__sb_puts(sb, "- **Point of no return**: after this step the old data cannot be brought back.\n");
-	for (size_t i = 0; i < sb->len; i++)
-		if (sb->ptr[i] == '\t')
-			sb->ptr[i] = ' ';
+	untab(sb, from);
 	if (s->detail)
 		migplan__sb_printf(sb, "\n%s\n", s->detail);
 	migplan__sb_putc(sb, '\n');

@@ -801,10 +801,13 @@ static void moose_step(migplan__rmodel *m, migplan__op_disp disp, migplan__phase
 		migplan__sb_printf(&sb, "%s%zu", k ? ", " : "", order[k]);
 	const char *list = migplan__rsb(m, &sb);
 	int expand = disp == MIGPLAN__OP_EXPAND;
+	/* a long list stays in the step's details; the title must fit in a table cell */
 	migplan__rstep *s = migplan__rstep_new(m, phase, MIGPLAN__ACT_MOOSE, -1,
-	                                       migplan__rfmt(m, "%s: `moose migrate` applies operation%s %s",
-	                                                     expand ? "Deploy the first plan" : "Deploy the contract plan",
-	                                                     n == 1 ? "" : "s", list));
+	                                       n <= 8 ? migplan__rfmt(m, "%s: `moose migrate` applies operation%s %s",
+	                                                              expand ? "Deploy the first plan" : "Deploy the contract plan",
+	                                                              n == 1 ? "" : "s", list)
+	                                              : migplan__rfmt(m, "%s: `moose migrate` applies %zu operations",
+	                                                              expand ? "Deploy the first plan" : "Deploy the contract plan", n));
 	if (!s)
 		return;
 	s->ops = order;

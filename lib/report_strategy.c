@@ -34,13 +34,24 @@ static const char *const guardrails[][2] = {
 
 #define GUARDRAIL_COUNT (sizeof(guardrails) / sizeof(guardrails[0]))
 
+/* "S9.1, S9.2" or, for a long list, "S9.1 ... S9.40 (40 statements)". */
+static void id_list(migplan__sb *sb, const migplan__rvec *v, const char *sep)
+{
+	if (v->count > 4) {
+		migplan__sb_printf(sb, "%s ... %s (%zu statements)", ((migplan__rsql *)v->items[0])->id,
+		                   ((migplan__rsql *)v->items[v->count - 1])->id, v->count);
+		return;
+	}
+	for (size_t k = 0; k < v->count; k++)
+		migplan__sb_printf(sb, "%s%s", k ? sep : "", ((migplan__rsql *)v->items[k])->id);
+}
+
 static void md_rollback_path(migplan__sb *sb, const migplan__rstep *s)
 {
 	migplan__sb_puts(sb, migplan__rollback_name(s->rollback));
 	if (s->rollback_sql.count) {
-		migplan__sb_puts(sb, ":");
-		for (size_t k = 0; k < s->rollback_sql.count; k++)
-			migplan__sb_printf(sb, " %s", ((migplan__rsql *)s->rollback_sql.items[k])->id);
+		migplan__sb_puts(sb, ": ");
+		id_list(sb, &s->rollback_sql, " ");
 	} else if (s->actor == MIGPLAN__ACT_APP) {
 		migplan__sb_puts(sb, ": redeploy the previous version");
 	}
@@ -59,9 +70,12 @@ static void md_timeline(migplan__sb *sb, const migplan__rvec *steps)
 			migplan__md_cell(sb, s->title);
 		} else {
 			migplan__md_cell(sb, s->title);
-			for (size_t k = 0; k < s->sql.count; k++)
-				migplan__sb_printf(sb, "%s%s", k ? ", " : " (", ((migplan__rsql *)s->sql.items[k])->id);
-			migplan__sb_puts(sb, s->sql.count ? ") | -" : " | -");
+			if (s->sql.count) {
+				migplan__sb_puts(sb, " (");
+				id_list(sb, &s->sql, ", ");
+				migplan__sb_putc(sb, ')');
+			}
+			migplan__sb_puts(sb, " | -");
 		}
 		migplan__sb_puts(sb, " | ");
 		md_rollback_path(sb, s);
@@ -134,7 +148,8 @@ static migplan_status json(const migplan__rmodel *m, char **out)
 	json_object *root = migplan__json_envelope(m, MIGPLAN_REPORT_STRATEGY);
 	json_object *changes = json_object_new_array(), *g = json_object_new_array(), *tl = json_object_new_array();
 	for (size_t i = 0; i < m->changes.count; i++) {
-		json_object *c = migplan__json_change(m, m->changes.items[i], 1);
+		/* a step shared by several changes (one contract plan, one release) is in "steps" once */
+		json_object *c = migplan__json_change(m, m->changes.items[i], 0);
 		json_object_object_add(c, "number", json_object_new_int64((int64_t)i + 1));
 		json_object_array_add(changes, c);
 	}
@@ -158,6 +173,7 @@ static migplan_status json(const migplan__rmodel *m, char **out)
 		json_object_array_add(tl, o);
 	}
 	json_object_object_add(root, "timeline", tl);
+	json_object_object_add(root, "steps", migplan__json_steps(m, &m->steps));
 	return migplan__json_finish(root, out);
 }
 

@@ -55,7 +55,8 @@
  * pr-body `title`, `body`, `truncated`, `limit` and the structured lists; checklist
  * `invariants`, `before`, `steps`, `after`, `rollback`, `monitoring`; runbook `classification`,
  * `progressMetrics`, `safetyMetrics`, `gates`, `files`, `risks`, `missingInstrumentation`;
- * dashboard `panels`; alerts `rules`; strategy `changes`, `guardrails`, `timeline`; phases
+ * dashboard `panels`; alerts `rules`; strategy `changes` (each with the numbers of its
+ * `steps`), `guardrails`, `timeline`, `steps` (every step once, in full); phases
  * `phases`, `backfills`, `validation`. Keys are only added within a schemaVersion.
  *
  * A report handle borrows its plan: the plan must outlive it, and must not be analysed again or
