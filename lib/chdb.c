@@ -321,18 +321,26 @@ migplan_status migplan__chdb_query(migplan__chdb *eng, const char *sql, const ch
 	if (!res)
 		return migplan__error(MIGPLAN_ERROR, "chDB returned no result");
 	err = eng->result_error(res);
-	if (err) {
-		/* A failed mutation's message is followed by a blank line and a stack trace of
-		 * unresolved addresses; keep the message, drop the trace. */
-		const char *trace = strstr(err, "\n\n");
-		size_t n = trace ? (size_t)(trace - err) : strlen(err);
-		while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
-			n--;
-		st = migplan__error(MIGPLAN_ERROR, "%.*s", (int)n, err);
-	} else {
+	if (!err) {
 		st = copy_output(eng, res, out, len);
+		eng->destroy_result(res);
+		return st;
 	}
+	/* A failed mutation's message is followed by a blank line and a stack trace of
+	 * unresolved addresses; keep the message, drop the trace. */
+	const char *trace = strstr(err, "\n\n");
+	size_t n = trace ? (size_t)(trace - err) : strlen(err);
+	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		n--;
+	char *msg = strndup(err, n);
 	eng->destroy_result(res);
+	/* chDB keeps the partial output of a failed query and prepends it to the next query's
+	 * output; a throw-away query absorbs it so the next caller reads only its own rows. */
+	res = eng->query_n(*eng->conn, "SELECT 1 FORMAT Null", 20, "TSV", 3);
+	if (res)
+		eng->destroy_result(res);
+	st = migplan__error(MIGPLAN_ERROR, "%s", msg ? msg : "chDB query failed");
+	free(msg);
 	return st;
 }
 

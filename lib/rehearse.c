@@ -60,8 +60,6 @@ migplan_status migplan_chdb_query(migplan_chdb *eng, const char *sql, const char
 	if (!eng || !sql)
 		return migplan__error(MIGPLAN_EINVAL, "migplan_chdb_query: NULL engine or SQL");
 	st = migplan__chdb_query(eng->eng, sql, format, out, NULL);
-	if (st == MIGPLAN_ERROR)
-		migplan__reh_absorb(eng->eng);
 	return st;
 }
 

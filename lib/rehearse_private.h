@@ -163,11 +163,8 @@ typedef struct migplan__reh_rows {
 } migplan__reh_rows;
 
 /* Run one statement. On failure returns MIGPLAN_ERROR with ClickHouse's message as the thread
- * error, and runs a throw-away query: chDB hands a failed query's partial output to the next
- * query (checked with chDB 26.7), which must not land in a result we parse. */
+ * error (the wrapper also absorbs the partial output chDB would hand to the next query). */
 migplan_status migplan__reh_exec(migplan__chdb *eng, const char *sql);
-/* After a failed query: run the throw-away query, keeping the thread error. */
-void migplan__reh_absorb(migplan__chdb *eng);
 /* Run a query and split its TSV output. */
 migplan_status migplan__reh_select(migplan__chdb *eng, const char *sql, migplan__reh_rows *out);
 void migplan__reh_rows_free(migplan__reh_rows *rows);

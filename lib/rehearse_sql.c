@@ -22,30 +22,11 @@ char *migplan__reh_sb_take(migplan__sb *sb)
 	return s;
 }
 
-/* chDB keeps the partial output of a failed query and prepends it to the next query's output.
- * A throw-away query absorbs it. The thread error (the real failure) is kept. */
-void migplan__reh_absorb(migplan__chdb *eng)
-{
-	const migplan_error *err = migplan_error_last();
-	migplan_status code = migplan_error_code(err);
-	char *msg = strdup(migplan_error_message(err));
-
-	(void)migplan__chdb_query(eng, "SELECT 1 FORMAT Null", "TSV", NULL, NULL);
-	if (msg) {
-		migplan__error(code, "%s", msg);
-		free(msg);
-	}
-}
-
 migplan_status migplan__reh_exec(migplan__chdb *eng, const char *sql)
 {
-	migplan_status st;
 	if (!sql)
 		return migplan__error_oom();
-	st = migplan__chdb_query(eng, sql, "TSV", NULL, NULL);
-	if (st == MIGPLAN_ERROR)
-		migplan__reh_absorb(eng);
-	return st;
+	return migplan__chdb_query(eng, sql, "TSV", NULL, NULL);
 }
 
 /* TSV escapes of ClickHouse, undone in place. */
@@ -126,8 +107,6 @@ migplan_status migplan__reh_select(migplan__chdb *eng, const char *sql, migplan_
 	if (!sql)
 		return migplan__error_oom();
 	st = migplan__chdb_query(eng, sql, "TSV", &out->buf, &len);
-	if (st == MIGPLAN_ERROR)
-		migplan__reh_absorb(eng);
 	if (st != MIGPLAN_OK)
 		return st;
 	st = split_rows(out, len);

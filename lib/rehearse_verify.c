@@ -97,7 +97,6 @@ static migplan_status run_check(migplan__reh_run *run, migplan_rehearsal_check *
 	char *out = NULL;
 	migplan_status st = migplan__chdb_query(run->eng, c->sql, "TSV", &out, NULL);
 	if (st == MIGPLAN_ERROR) {
-		migplan__reh_absorb(run->eng);
 		c->status = MIGPLAN_REHEARSAL_CHECK_ERROR;
 		c->message = migplan__reh_last_message(run->res);
 		return c->message ? MIGPLAN_OK : MIGPLAN_ENOMEM;

@@ -105,6 +105,16 @@ static void test_queries(migplan__chdb *eng)
 	ok(st == MIGPLAN_ERROR && !strstr(migplan_error_message(migplan_error_last()), "\n\n"),
 	   "failed mutation: one message without the stack trace");
 	migplan__chdb_query(eng, "KILL MUTATION WHERE database = 'w' SYNC", NULL, NULL, NULL);
+
+	/* a query that fails after writing some rows: chDB would hand those rows to the next query */
+	st = migplan__chdb_query(eng, "SELECT number, throwIf(number = 70000) FROM numbers(100000)",
+	                         NULL, NULL, NULL);
+	is_int(st, MIGPLAN_ERROR, "a query failing halfway: MIGPLAN_ERROR");
+	ok(strstr(migplan_error_message(migplan_error_last()), "Code: 395") != NULL,
+	   "its own message survives the clean-up query: %s", migplan_error_message(migplan_error_last()));
+	st = migplan__chdb_query(eng, "SELECT 42", NULL, &out, &len);
+	is_str(out, "42\n", "the next query reads only its own output");
+	free(out);
 }
 
 int main(void)
