@@ -372,6 +372,40 @@ static migplan__rollback inverse_drop(migplan__rmodel *m, migplan__rstep *s, con
 	}
 }
 
+/* 1 when @p t is created by a CreateTable of step @p s. */
+static int created_in_step(const migplan__rmodel *m, const migplan__rstep *s, const char *db, const char *t)
+{
+	for (size_t k = 0; k < s->op_count; k++) {
+		const migplan_op *op = m->ops[s->ops[k]].op;
+		if (migplan_op_kind_of(op) == MIGPLAN_OP_CREATE_TABLE && str_eq(migplan__op_db(m, op), db) &&
+		    str_eq(migplan_op_table_name(op), t))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when every statement of a RawSql only INSERTs into tables the same step creates: dropping
+ * them (their inverse) takes what it wrote with them. */
+static int raw_sql_undone_by_drops(migplan__rmodel *m, const migplan__rstep *s, const migplan_op *op)
+{
+	int undone = migplan_op_sql_count(op) > 0;
+	for (size_t i = 0; undone && i < migplan_op_sql_count(op); i++) {
+		const char *sql = migplan_op_sql_at(op, i);
+		migplan__sqlinfo info;
+		if (migplan__sql_scan(&info, sql, strlen(sql)) != MIGPLAN_OK) {
+			migplan__sql_release(&info);
+			migplan__rmodel_oom(m);
+			return 0;
+		}
+		undone = info.statement_count == 1 && info.verb == MIGPLAN__SQL_INSERT && info.write_count && !info.ddl_count;
+		for (size_t w = 0; undone && w < info.write_count; w++)
+			undone = created_in_step(m, s, info.writes[w].database ? info.writes[w].database : m->default_db,
+			                         info.writes[w].name);
+		migplan__sql_release(&info);
+	}
+	return undone;
+}
+
 /* The inverse of one operation of a Moose step, as ROLLBACK statements. */
 static migplan__rollback inverse_op(migplan__rmodel *m, migplan__rstep *s, const migplan_op *op,
                                     const char **why)
@@ -480,6 +514,10 @@ static migplan__rollback inverse_op(migplan__rmodel *m, migplan__rstep *s, const
 		migplan__radd(m, s, &s->rollback_sql, MIGPLAN__RS_ROLLBACK, "restore the old SAMPLE BY", &sb);
 		return MIGPLAN__RB_YES;
 	case MIGPLAN_OP_RAW_SQL:
+		if (raw_sql_undone_by_drops(m, s, op)) {
+			*why = "its hand-written SQL only inserts into tables this step creates, which the rollback drops";
+			return MIGPLAN__RB_YES;
+		}
 		*why = "hand-written SQL has no known inverse: write it before deploying";
 		return MIGPLAN__RB_NO;
 	case MIGPLAN_OP_DROP_TABLE:
@@ -730,7 +768,7 @@ static void moose_step_rollback(migplan__rmodel *m, migplan__rstep *s)
 	for (size_t k = s->op_count; k-- > 0;) {
 		const char *w = NULL;
 		migplan__rollback rb = inverse_op(m, s, m->ops[s->ops[k]].op, &w);
-		if (rb > s->rollback || (rb == s->rollback && !why && w)) {
+		if (rb > s->rollback || (rb == s->rollback && rb != MIGPLAN__RB_YES && !why && w)) {
 			s->rollback = rb > s->rollback ? rb : s->rollback;
 			why = w ? migplan__rfmt(m, "operation %zu: %s", s->ops[k], w) : why;
 		}

@@ -99,8 +99,10 @@ typedef enum migplan_report_format {
 /**
  * Create a report handle for @p plan. Classifies the plan, analyses it without a configuration
  * when it has not been analysed (call migplan_plan_analyze() with the project's
- * `.migplan.yaml` first to get allow-list reasons into the reports), and proposes edits
- * (migplan_plan_propose_edits()). The result model is built on the first render.
+ * `.migplan.yaml` first to get allow-list reasons into the reports; after
+ * migplan_plan_set_target_file(), which starts the analysis state, call migplan_plan_analyze()
+ * yourself), and proposes edits (migplan_plan_propose_edits()). The result model is built on the
+ * first render.
  * @param[out] out the handle, NULL on failure.
  * @param[in,out] plan the plan; analysed and given edits as described.
  * @return MIGPLAN_OK, MIGPLAN_EINVAL (NULL argument), MIGPLAN_ENOMEM.

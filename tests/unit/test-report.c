@@ -288,8 +288,19 @@ static void test_read_only(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *why = NULL;
+		char shown[128]; /* one TAP line: newlines shown as \n */
+		size_t n = 0;
+		for (const char *p = cases[i].sql; *p && n + 3 < sizeof(shown); p++) {
+			if (*p == '\n') {
+				shown[n++] = '\\';
+				shown[n++] = 'n';
+			} else {
+				shown[n++] = *p;
+			}
+		}
+		shown[n] = '\0';
 		int got = migplan__sql_read_only(cases[i].sql, &why);
-		ok(got == cases[i].read_only && (got || why), "read-only check: %s -> %s%s%s", cases[i].sql,
+		ok(got == cases[i].read_only && (got || why), "read-only check: %s -> %s%s%s", shown,
 		   got ? "read-only" : "refused", got ? "" : ": ", got ? "" : why ? why : "?");
 	}
 	ok(!migplan__sql_read_only(NULL, NULL), "read-only check: NULL is refused");
