@@ -285,6 +285,15 @@ struct cli_plan_command {
 
 #define CLI_PARSED (-1)
 
+/** Takes one option or operand (id CLI_ARG_POSITIONAL) into @p args.
+ *  @return 0 to go on, or the exit code to return at once. */
+typedef int (*cli_apply_fn)(void *args, int id, const char *value);
+
+/** Parse a command's arguments with @p spec's options, handing each to @p apply; --help
+ *  (CLI_OPT_HELP) prints @p spec's help text and a malformed argument the usage hint.
+ *  @return CLI_PARSED to go on, or the exit code to return at once (0 after --help). */
+int cli_parse_command(int argc, char **argv, const struct cli_plan_command *spec, cli_apply_fn apply, void *args);
+
 /** Parse a plan command's arguments into @p s and @p inputs (room for argc entries).
  *  @return CLI_PARSED to go on, or the exit code to return at once (0 after --help). */
 int cli_parse_plan_command(int argc, char **argv, const struct cli_plan_command *spec,

@@ -237,8 +237,9 @@ static int apply_table_size(struct report_args *a, const char *value)
 	return 0;
 }
 
-static int apply_option(struct report_args *a, int id, const char *value)
+static int apply_option(void *args, int id, const char *value)
 {
+	struct report_args *a = args;
 	switch (id) {
 	case CLI_ARG_POSITIONAL:
 		return take_operand(a, value);
@@ -272,22 +273,9 @@ static int check_combination(const struct report_args *a)
 
 static int parse(int argc, char **argv, struct report_args *a)
 {
-	struct cli_parser p;
-	const char *value;
-	int id;
-	cli_parser_init(&p, argc, argv);
-	while ((id = cli_parser_next(&p, options, &value)) != CLI_ARG_DONE) {
-		if (id == CLI_ARG_ERROR)
-			return cli_usage_hint("report", usage_line);
-		if (id == CLI_OPT_HELP) {
-			fputs(help_text, stdout);
-			return CLI_EXIT_OK;
-		}
-		int code = apply_option(a, id, value);
-		if (code)
-			return code;
-	}
-	return check_combination(a);
+	static const struct cli_plan_command command = {"report", usage_line, help_text, options};
+	int code = cli_parse_command(argc, argv, &command, apply_option, a);
+	return code == CLI_PARSED ? check_combination(a) : code;
 }
 
 /* --- the documents to make --- */

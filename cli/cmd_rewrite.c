@@ -103,8 +103,9 @@ static int take_operand(struct rewrite_args *a, const char *value)
 	return 0;
 }
 
-static int apply_option(struct rewrite_args *a, int id, const char *value)
+static int apply_option(void *args, int id, const char *value)
 {
+	struct rewrite_args *a = args;
 	switch (id) {
 	case OPT_EDIT:
 		a->ids[a->id_count++] = value;
@@ -136,22 +137,9 @@ static int check_combination(const struct rewrite_args *a)
 
 static int parse(int argc, char **argv, struct rewrite_args *a)
 {
-	struct cli_parser p;
-	const char *value;
-	int id;
-	cli_parser_init(&p, argc, argv);
-	while ((id = cli_parser_next(&p, options, &value)) != CLI_ARG_DONE) {
-		if (id == CLI_ARG_ERROR)
-			return cli_usage_hint("rewrite", usage_line);
-		if (id == CLI_OPT_HELP) {
-			fputs(help_text, stdout);
-			return CLI_EXIT_OK;
-		}
-		int code = apply_option(a, id, value);
-		if (code)
-			return code;
-	}
-	return check_combination(a);
+	static const struct cli_plan_command command = {"rewrite", usage_line, help_text, options};
+	int code = cli_parse_command(argc, argv, &command, apply_option, a);
+	return code == CLI_PARSED ? check_combination(a) : code;
 }
 
 static int listing(const struct rewrite *rw)

@@ -38,10 +38,10 @@ static const char help_text[] =
  * `migplan explain` has its help. */
 static const char blocker_rule[] = "target-deployment-undetermined";
 
-enum { OPT_HELP, OPT_FORMAT, OPT_DEPLOYMENTS, OPT_BRANCH };
+enum { OPT_FORMAT, OPT_DEPLOYMENTS, OPT_BRANCH };
 
 static const struct cli_option options[] = {
-	{"help", 'h', 0, OPT_HELP},
+	{"help", 'h', 0, CLI_OPT_HELP},
 	{"format", 'f', 1, OPT_FORMAT},
 	{"deployments", 0, 1, OPT_DEPLOYMENTS},
 	{"branch", 0, 1, OPT_BRANCH},
@@ -54,30 +54,28 @@ struct target_args {
 	enum cli_format format;
 };
 
+static int apply_option(void *args, int id, const char *value)
+{
+	struct target_args *a = args;
+	if (id == CLI_ARG_POSITIONAL)
+		return cli_usage_error("target", usage_line, "unexpected argument '%s'", value);
+	if (id == OPT_DEPLOYMENTS)
+		a->deployments = value;
+	else if (id == OPT_BRANCH)
+		a->branch = value;
+	else if (cli_format_from_name(value) == CLI_FORMAT_TEXT || cli_format_from_name(value) == CLI_FORMAT_JSON)
+		a->format = (enum cli_format)cli_format_from_name(value);
+	else
+		return cli_usage_error("target", usage_line, "format '%s' is not one of text, json", value);
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct target_args *a)
 {
-	struct cli_parser p;
-	const char *value;
-	int id;
-	cli_parser_init(&p, argc, argv);
-	while ((id = cli_parser_next(&p, options, &value)) != CLI_ARG_DONE) {
-		if (id == CLI_ARG_ERROR)
-			return cli_usage_hint("target", usage_line);
-		if (id == OPT_HELP) {
-			fputs(help_text, stdout);
-			return CLI_EXIT_OK;
-		}
-		if (id == CLI_ARG_POSITIONAL)
-			return cli_usage_error("target", usage_line, "unexpected argument '%s'", value);
-		if (id == OPT_DEPLOYMENTS)
-			a->deployments = value;
-		else if (id == OPT_BRANCH)
-			a->branch = value;
-		else if (cli_format_from_name(value) == CLI_FORMAT_TEXT || cli_format_from_name(value) == CLI_FORMAT_JSON)
-			a->format = (enum cli_format)cli_format_from_name(value);
-		else
-			return cli_usage_error("target", usage_line, "format '%s' is not one of text, json", value);
-	}
+	static const struct cli_plan_command command = {"target", usage_line, help_text, options};
+	int code = cli_parse_command(argc, argv, &command, apply_option, a);
+	if (code != CLI_PARSED)
+		return code;
 	if (!a->deployments || !a->branch)
 		return cli_usage_error("target", usage_line, "--deployments FILE and --branch NAME are required");
 	return CLI_PARSED;

@@ -77,30 +77,50 @@ int cli_settings_apply(struct cli_settings *s, int id, const char *value, const 
 	}
 }
 
-int cli_parse_plan_command(int argc, char **argv, const struct cli_plan_command *spec,
-                           struct cli_settings *s, const char **inputs, size_t *input_count)
+int cli_parse_command(int argc, char **argv, const struct cli_plan_command *spec, cli_apply_fn apply, void *args)
 {
 	struct cli_parser p;
 	const char *value;
 	int id;
 	cli_parser_init(&p, argc, argv);
-	*input_count = 0;
 	while ((id = cli_parser_next(&p, spec->options, &value)) != CLI_ARG_DONE) {
 		if (id == CLI_ARG_ERROR)
 			return cli_usage_hint(spec->name, spec->usage_line);
-		if (id == CLI_ARG_POSITIONAL) {
-			inputs[(*input_count)++] = value;
-			continue;
-		}
 		if (id == CLI_OPT_HELP) {
 			fputs(spec->help_text, stdout);
 			return CLI_EXIT_OK;
 		}
-		int code = cli_settings_apply(s, id, value, spec->name, spec->usage_line);
+		int code = apply(args, id, value);
 		if (code)
 			return code;
 	}
 	return CLI_PARSED;
+}
+
+/* What cli_parse_plan_command's options go into. */
+struct plan_command_args {
+	const struct cli_plan_command *spec;
+	struct cli_settings *settings;
+	const char **inputs;
+	size_t *input_count;
+};
+
+static int apply_plan_option(void *args, int id, const char *value)
+{
+	struct plan_command_args *a = args;
+	if (id == CLI_ARG_POSITIONAL) {
+		a->inputs[(*a->input_count)++] = value;
+		return 0;
+	}
+	return cli_settings_apply(a->settings, id, value, a->spec->name, a->spec->usage_line);
+}
+
+int cli_parse_plan_command(int argc, char **argv, const struct cli_plan_command *spec,
+                           struct cli_settings *s, const char **inputs, size_t *input_count)
+{
+	struct plan_command_args a = {spec, s, inputs, input_count};
+	*input_count = 0;
+	return cli_parse_command(argc, argv, spec, apply_plan_option, &a);
 }
 
 void cli_emit(FILE *out, const struct cli_run *run)
