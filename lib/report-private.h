@@ -319,6 +319,12 @@ void migplan__rstep_add(migplan__rmodel *m, migplan__rstep *s, migplan__rvec *li
 migplan__rnote *migplan__rnote_add(migplan__rmodel *m, migplan__rvec *list, const char *text,
                                    const char *detail, const char *ref, long op);
 void migplan__rpush(migplan__rmodel *m, migplan__rvec *v, void *item);
+/* Records that step @p s fills @p target from @p source with @p q's statement, batched by @p b
+ * (NULL: one statement); op is -1. @return the record, for the fields that depend on the kind
+ * (op, column, what), or NULL when @p q is NULL or memory ran out (the model says so). */
+migplan__rbackfill *migplan__rbackfill_add(migplan__rmodel *m, migplan__bf_kind kind, const char *database,
+                                           const char *source, const char *target, migplan__rstep *s,
+                                           const migplan__rsql *q, const migplan__batching *b);
 migplan__rtable *migplan__rtable_find(const migplan__rmodel *m, const char *db, const char *name);
 /* "`db`.`name`" in the arena. */
 const char *migplan__qname(migplan__rmodel *m, const char *db, const char *name);

@@ -85,6 +85,61 @@ static void type_setup(migplan__rmodel *m, const migplan__rchange *c, type_ctx *
 	x->shadow_type = shadow_type(m, migplan_type_change_to(c->tc), &x->nullable_to);
 }
 
+/* Estimates step @p s, which reads or rewrites @p columns columns of the changed table: their
+ * share of its bytes, or the whole table when its columns are not known. */
+static void estimate_columns(migplan__rmodel *m, migplan__rstep *s, const migplan__rchange *c, double rate,
+                             double columns, const char *basis)
+{
+	size_t n = c->before ? migplan_table_column_count(c->before) : 0;
+	migplan__restimate(m, s, migplan__rtable_find(m, c->database, c->table), rate, n ? columns / (double)n : 1,
+	                   basis);
+}
+
+/* Records that step @p s fills @p column of the changed table with @p q, for the reports that
+ * list backfills. @return the record (its sentence is the caller's), or NULL. */
+static migplan__rbackfill *column_backfill(migplan__rmodel *m, const migplan__rchange *c, migplan__rstep *s,
+                                           const migplan__rsql *q, const migplan__batching *b, const char *column)
+{
+	migplan__rbackfill *bf = migplan__rbackfill_add(m, MIGPLAN__BF_COLUMN, c->database, c->table, c->table, s, q, b);
+	if (bf) {
+		bf->column = column;
+		bf->op = (long)migplan_op_index(c->op);
+	}
+	return bf;
+}
+
+/* ALTER TABLE … UPDATE of the rows whose shadow column is not converted yet (the old column
+ * has a value, the shadow none), up to the WHERE clause's end. */
+static void convert_update(migplan__rmodel *m, migplan__sb *sb, const migplan__rchange *c, const type_ctx *x)
+{
+	migplan__ralter(sb, c->database, c->table);
+	migplan__sb_puts(sb, "UPDATE ");
+	migplan__sb_ident(sb, x->shadow);
+	migplan__sb_puts(sb, " = ");
+	convert_expr(m, sb, c, x->shadow_type);
+	migplan__sb_puts(sb, "\nWHERE isNull(");
+	migplan__sb_ident(sb, x->shadow);
+	migplan__sb_puts(sb, ") AND isNotNull(");
+	migplan__sb_ident(sb, c->column);
+	migplan__sb_putc(sb, ')');
+}
+
+/* ALTER TABLE … RENAME COLUMN from1 TO to1, RENAME COLUMN from2 TO to2: one metadata-only ALTER,
+ * so that the two columns trade places atomically. */
+static void rename_two(migplan__sb *sb, const migplan__rchange *c, const char *from1, const char *to1,
+                       const char *from2, const char *to2)
+{
+	migplan__ralter(sb, c->database, c->table);
+	migplan__sb_puts(sb, "RENAME COLUMN ");
+	migplan__sb_ident(sb, from1);
+	migplan__sb_puts(sb, " TO ");
+	migplan__sb_ident(sb, to1);
+	migplan__sb_puts(sb, ", RENAME COLUMN ");
+	migplan__sb_ident(sb, from2);
+	migplan__sb_puts(sb, " TO ");
+	migplan__sb_ident(sb, to2);
+}
+
 void migplan__type_expand(migplan__rmodel *m, migplan__rchange *c, long ci)
 {
 	type_ctx x;
@@ -145,16 +200,7 @@ void migplan__type_backfill(migplan__rmodel *m, migplan__rchange *c, long ci)
 	                            migplan_type_change_reason(c->tc));
 	const migplan__rsql *list = migplan__rbatch_list(m, s, b, c->database, c->table);
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	migplan__ralter(&sb, c->database, c->table);
-	migplan__sb_puts(&sb, "UPDATE ");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, " = ");
-	convert_expr(m, &sb, c, x.shadow_type);
-	migplan__sb_puts(&sb, "\nWHERE isNull(");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, ") AND isNotNull(");
-	migplan__sb_ident(&sb, c->column);
-	migplan__sb_putc(&sb, ')');
+	convert_update(m, &sb, c, &x);
 	migplan__rbatch_where(&sb, b);
 	migplan__sb_puts(&sb, "\nSETTINGS mutations_sync = 2");
 	migplan__rsql *q = migplan__radd(m, s, &s->sql, MIGPLAN__RS_STEP, "convert one batch", &sb);
@@ -167,26 +213,11 @@ void migplan__type_backfill(migplan__rmodel *m, migplan__rchange *c, long ci)
 	migplan__radd(m, s, &s->progress, MIGPLAN__RS_PROGRESS, "rows converted so far", &sb);
 	migplan__rmutation_progress(m, s, c->database, c->table);
 	s->rollback_why = migplan__rfmt(m, "nothing to undo: only `%s` was written", x.shadow);
-	migplan__restimate(m, s, rt, MIGPLAN__MUTATION_BYTES_PER_S,
-	         c->before && migplan_table_column_count(c->before) ? 1.0 / (double)migplan_table_column_count(c->before) : 1,
-	         "(the column's share of the table) to rewrite");
-	migplan__rbackfill *bf = migplan__arena_zalloc(&m->arena, sizeof(*bf));
-	if (!bf || !q) {
-		migplan__rmodel_oom(m);
-		return;
-	}
-	bf->kind = MIGPLAN__BF_COLUMN;
-	bf->database = c->database;
-	bf->source = c->table;
-	bf->target = c->table;
-	bf->column = x.shadow;
-	bf->op = (long)migplan_op_index(c->op);
-	bf->step = s;
-	bf->sql = q->sql;
-	bf->batching = b;
-	bf->what = migplan__rfmt(m, "`%s` is filled from `%s` converted to %s", x.shadow, c->column,
-	                         migplan_type_change_to(c->tc));
-	migplan__rpush(m, &m->backfills, bf);
+	estimate_columns(m, s, c, MIGPLAN__MUTATION_BYTES_PER_S, 1, "(the column's share of the table) to rewrite");
+	migplan__rbackfill *bf = column_backfill(m, c, s, q, b, x.shadow);
+	if (bf)
+		bf->what = migplan__rfmt(m, "`%s` is filled from `%s` converted to %s", x.shadow, c->column,
+		                         migplan_type_change_to(c->tc));
 }
 
 const migplan__rsql *migplan__type_validate(migplan__rmodel *m, migplan__rchange *c, long ci)
@@ -247,9 +278,7 @@ const migplan__rsql *migplan__type_validate(migplan__rmodel *m, migplan__rchange
 	                            "of the data). Do not go on until this returns 0 and 0.",
 	                            migplan_type_change_to(c->tc));
 	s->rollback_why = "read-only";
-	migplan__restimate(m, s, migplan__rtable_find(m, c->database, c->table), MIGPLAN__COPY_BYTES_PER_S,
-	         c->before && migplan_table_column_count(c->before) ? 2.0 / (double)migplan_table_column_count(c->before) : 1,
-	         "(two columns) to read");
+	estimate_columns(m, s, c, MIGPLAN__COPY_BYTES_PER_S, 2, "(two columns) to read");
 	return q;
 }
 
@@ -268,36 +297,12 @@ void migplan__type_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, con
 	                          "only, atomic). `%s` now has the new type; the old values stay in `%s` until "
 	                          "the contract.", migplan_type_change_to(c->tc), c->column, x.old_name);
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	migplan__ralter(&sb, c->database, c->table);
-	migplan__sb_puts(&sb, "UPDATE ");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, " = ");
-	convert_expr(m, &sb, c, x.shadow_type);
-	migplan__sb_puts(&sb, "\nWHERE isNull(");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, ") AND isNotNull(");
-	migplan__sb_ident(&sb, c->column);
-	migplan__sb_puts(&sb, ")\nSETTINGS mutations_sync = 2");
+	convert_update(m, &sb, c, &x);
+	migplan__sb_puts(&sb, "\nSETTINGS mutations_sync = 2");
 	migplan__radd(m, s, &s->sql, MIGPLAN__RS_STEP, "convert the rows written since the backfill", &sb);
-	migplan__ralter(&sb, c->database, c->table);
-	migplan__sb_puts(&sb, "RENAME COLUMN ");
-	migplan__sb_ident(&sb, c->column);
-	migplan__sb_puts(&sb, " TO ");
-	migplan__sb_ident(&sb, x.old_name);
-	migplan__sb_puts(&sb, ", RENAME COLUMN ");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, " TO ");
-	migplan__sb_ident(&sb, c->column);
+	rename_two(&sb, c, c->column, x.old_name, x.shadow, c->column);
 	migplan__radd(m, s, &s->sql, MIGPLAN__RS_STEP, "swap the columns", &sb);
-	migplan__ralter(&sb, c->database, c->table);
-	migplan__sb_puts(&sb, "RENAME COLUMN ");
-	migplan__sb_ident(&sb, c->column);
-	migplan__sb_puts(&sb, " TO ");
-	migplan__sb_ident(&sb, x.shadow);
-	migplan__sb_puts(&sb, ", RENAME COLUMN ");
-	migplan__sb_ident(&sb, x.old_name);
-	migplan__sb_puts(&sb, " TO ");
-	migplan__sb_ident(&sb, c->column);
+	rename_two(&sb, c, c->column, x.shadow, x.old_name, c->column);
 	migplan__radd(m, s, &s->rollback_sql, MIGPLAN__RS_ROLLBACK, "swap the columns back", &sb);
 	s->rollback = MIGPLAN__RB_PARTIAL;
 	s->rollback_why = migplan__rfmt(m, "rows written after the swap have no value in the old column "
@@ -358,9 +363,7 @@ void migplan__type_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, con
 	migplan__sb_printf(&sb, " %s SETTINGS mutations_sync = 2", x.shadow_type);
 	migplan__radd(m, k, &k->rollback_sql, MIGPLAN__RS_ROLLBACK, "make it nullable again", &sb);
 	k->rollback_why = "the values are kept";
-	migplan__restimate(m, k, migplan__rtable_find(m, c->database, c->table), MIGPLAN__MUTATION_BYTES_PER_S,
-	         c->before && migplan_table_column_count(c->before) ? 1.0 / (double)migplan_table_column_count(c->before) : 1,
-	         "(the column's share of the table) to rewrite");
+	estimate_columns(m, k, c, MIGPLAN__MUTATION_BYTES_PER_S, 1, "(the column's share of the table) to rewrite");
 }
 
 void migplan__type_contract(migplan__rmodel *m, migplan__rchange *c, long ci)
@@ -451,25 +454,10 @@ void migplan__rename_backfill(migplan__rmodel *m, migplan__rchange *c, long ci)
 	migplan__rset_params(q, b, list);
 	migplan__rmutation_progress(m, s, c->database, c->table);
 	s->rollback_why = "nothing to undo: the values are equal";
-	migplan__restimate(m, s, rt, MIGPLAN__MUTATION_BYTES_PER_S,
-	         c->before && migplan_table_column_count(c->before) ? 1.0 / (double)migplan_table_column_count(c->before) : 1,
-	         "(the column's share of the table) to rewrite");
-	migplan__rbackfill *bf = migplan__arena_zalloc(&m->arena, sizeof(*bf));
-	if (!bf || !q) {
-		migplan__rmodel_oom(m);
-		return;
-	}
-	bf->kind = MIGPLAN__BF_COLUMN;
-	bf->database = c->database;
-	bf->source = c->table;
-	bf->target = c->table;
-	bf->column = c->new_name;
-	bf->op = (long)migplan_op_index(c->op);
-	bf->step = s;
-	bf->sql = q->sql;
-	bf->batching = b;
-	bf->what = migplan__rfmt(m, "`%s` is written from `%s` in every part", c->new_name, c->column);
-	migplan__rpush(m, &m->backfills, bf);
+	estimate_columns(m, s, c, MIGPLAN__MUTATION_BYTES_PER_S, 1, "(the column's share of the table) to rewrite");
+	migplan__rbackfill *bf = column_backfill(m, c, s, q, b, c->new_name);
+	if (bf)
+		bf->what = migplan__rfmt(m, "`%s` is written from `%s` in every part", c->new_name, c->column);
 }
 
 const migplan__rsql *migplan__rename_validate(migplan__rmodel *m, migplan__rchange *c, long ci)
@@ -490,9 +478,7 @@ const migplan__rsql *migplan__rename_validate(migplan__rmodel *m, migplan__rchan
 		q->expect = q->expect_tsv = "0";
 	s->detail = "A difference means a writer sets only one of the two names: find it before the contract.";
 	s->rollback_why = "read-only";
-	migplan__restimate(m, s, migplan__rtable_find(m, c->database, c->table), MIGPLAN__COPY_BYTES_PER_S,
-	         c->before && migplan_table_column_count(c->before) ? 2.0 / (double)migplan_table_column_count(c->before) : 1,
-	         "(two columns) to read");
+	estimate_columns(m, s, c, MIGPLAN__COPY_BYTES_PER_S, 2, "(two columns) to read");
 	return q;
 }
 

@@ -202,21 +202,9 @@ void migplan__copy_backfill(migplan__rmodel *m, migplan__rchange *c, long ci)
 	migplan__radd(m, s, &s->progress, MIGPLAN__RS_PROGRESS, "rate and time left of the running batch", &sb);
 	s->rollback_why = "nothing to undo: the old table is untouched; rolling back the earlier steps removes the copy";
 	migplan__restimate(m, s, migplan__rtable_find(m, c->database, c->table), MIGPLAN__COPY_BYTES_PER_S, 1, "to copy");
-	migplan__rbackfill *bf = migplan__arena_zalloc(&m->arena, sizeof(*bf));
-	if (!bf || !ins) {
-		migplan__rmodel_oom(m);
-		return;
-	}
-	bf->kind = MIGPLAN__BF_COPY;
-	bf->database = c->database;
-	bf->source = c->table;
-	bf->target = x.target;
-	bf->op = -1;
-	bf->step = s;
-	bf->sql = ins->sql;
-	bf->batching = x.b;
-	bf->what = migplan__rfmt(m, "every row of `%s` is copied into `%s`", c->table, x.target);
-	migplan__rpush(m, &m->backfills, bf);
+	migplan__rbackfill *bf = migplan__rbackfill_add(m, MIGPLAN__BF_COPY, c->database, c->table, x.target, s, ins, x.b);
+	if (bf)
+		bf->what = migplan__rfmt(m, "every row of `%s` is copied into `%s`", c->table, x.target);
 }
 
 const migplan__rsql *migplan__copy_validate(migplan__rmodel *m, migplan__rchange *c, long ci)

@@ -27,6 +27,27 @@ void migplan__rpush(migplan__rmodel *m, migplan__rvec *v, void *item)
 		migplan__rmodel_oom(m);
 }
 
+migplan__rbackfill *migplan__rbackfill_add(migplan__rmodel *m, migplan__bf_kind kind, const char *database,
+                                           const char *source, const char *target, migplan__rstep *s,
+                                           const migplan__rsql *q, const migplan__batching *b)
+{
+	migplan__rbackfill *bf = migplan__arena_zalloc(&m->arena, sizeof(*bf));
+	if (!bf || !q) {
+		migplan__rmodel_oom(m);
+		return NULL;
+	}
+	bf->kind = kind;
+	bf->database = database;
+	bf->source = source;
+	bf->target = target;
+	bf->op = -1;
+	bf->step = s;
+	bf->sql = q->sql;
+	bf->batching = b;
+	migplan__rpush(m, &m->backfills, bf);
+	return bf;
+}
+
 static int stage_read_only(migplan__rstage s)
 {
 	return s == MIGPLAN__RS_BEFORE || s == MIGPLAN__RS_PREPARE || s == MIGPLAN__RS_CHECK ||

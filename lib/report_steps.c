@@ -917,21 +917,13 @@ static void mv_backfills(migplan__rmodel *m)
 		s->rollback = MIGPLAN__RB_PARTIAL;
 		migplan__rtable *t = migplan__rtable_find(m, tdb, migplan_op_target_table(op));
 		migplan__restimate(m, s, t, MIGPLAN__COPY_BYTES_PER_S, 1, "to aggregate");
-		migplan__rbackfill *b = migplan__arena_zalloc(&m->arena, sizeof(*b));
-		if (!b || !q) {
-			migplan__rmodel_oom(m);
+		migplan__rbackfill *b = migplan__rbackfill_add(m, MIGPLAN__BF_MV_POPULATE, tdb, migplan_op_table_name(op),
+		                                               migplan_op_target_table(op), s, q, NULL);
+		if (!b)
 			return;
-		}
-		b->kind = MIGPLAN__BF_MV_POPULATE;
-		b->database = tdb;
-		b->target = migplan_op_target_table(op);
-		b->source = migplan_op_table_name(op);
 		b->op = (long)i;
-		b->step = s;
-		b->sql = q->sql;
 		b->what = migplan__rfmt(m, "`%s` (target of the new materialized view `%s`) starts empty",
 		                        b->target, b->source);
-		migplan__rpush(m, &m->backfills, b);
 	}
 }
 
