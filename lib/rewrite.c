@@ -32,6 +32,7 @@ void migplan__rewrite_free(migplan_plan *plan)
 struct migplan__rw_index {
 	migplan__map by_table;  /* (db, table) -> oplist */
 	migplan__map by_source; /* (db, source_primitive name) -> oplist of CreateTable */
+	migplan__map readers;   /* (db, table) -> list of the remote snapshot's views reading it */
 	migplan__list names;    /* marked names, then NULL */
 	migplan__list texts;    /* marked texts, then NULL */
 	migplan__arena arena;
@@ -43,6 +44,7 @@ void migplan__rw_index_free(migplan__rw_index *ix)
 		return;
 	migplan__map_free(&ix->by_table);
 	migplan__map_free(&ix->by_source);
+	migplan__map_free(&ix->readers);
 	migplan__arena_release(&ix->arena);
 	free(ix);
 }
@@ -74,6 +76,33 @@ static int index_views(migplan__rw_index *ix, const migplan_snapshot *s)
 	return ok;
 }
 
+/* The remote snapshot's materialized views, then its views, each listed once under every
+ * table it reads (the order describe_readers names them in). */
+static int index_readers(migplan__rw_build *b, migplan__rw_index *ix)
+{
+	const migplan_snapshot *s = b->plan->remote;
+	for (int pass = 0; s && pass < 2; pass++) {
+		size_t n = pass ? migplan_snapshot_view_count(s) : migplan_snapshot_mv_count(s);
+		for (size_t i = 0; i < n; i++) {
+			const migplan_view *v = pass ? migplan_snapshot_view_at(s, i) : migplan_snapshot_mv_at(s, i);
+			for (size_t k = 0; k < migplan_view_source_count(v); k++) {
+				const char *db = migplan__rw_db(b, migplan_view_source_database(v, k));
+				const char *table = migplan_view_source_table(v, k);
+				migplan__list *l = migplan__map_get(&ix->readers, db, table, NULL);
+				if (!l) {
+					l = migplan__arena_zalloc(&ix->arena, sizeof(*l));
+					if (!l || !migplan__map_put(&ix->readers, db, table, NULL, l))
+						return 0;
+				}
+				if ((!l->count || l->items[l->count - 1] != v) &&
+				    !migplan__list_push(&ix->arena, l, (void *)v))
+					return 0;
+			}
+		}
+	}
+	return 1;
+}
+
 static int index_op(migplan__rw_build *b, migplan__rw_index *ix, size_t i)
 {
 	const migplan_op *op = migplan_plan_op_at(b->plan, i);
@@ -103,8 +132,10 @@ static migplan__rw_index *index_of(migplan__rw_build *b)
 	}
 	migplan__map_init(&ix->by_table);
 	migplan__map_init(&ix->by_source);
+	migplan__map_init(&ix->readers);
 	migplan__arena_init(&ix->arena);
-	int ok = index_views(ix, b->plan->remote) && index_views(ix, b->plan->local);
+	int ok = index_views(ix, b->plan->remote) && index_views(ix, b->plan->local) &&
+	         index_readers(b, ix);
 	for (size_t i = 0; ok && i < migplan_plan_op_count(b->plan); i++)
 		ok = index_op(b, ix, i);
 	ok = ok && migplan__list_push(&ix->arena, &ix->names, NULL) &&
@@ -129,6 +160,13 @@ const migplan__list *migplan__rw_creates_of(migplan__rw_build *b, const char *db
 {
 	migplan__rw_index *ix = source ? index_of(b) : NULL;
 	return ix ? migplan__map_get(&ix->by_source, migplan__rw_db(b, db), source, NULL) : NULL;
+}
+
+const migplan__list *migplan__rw_readers_of(migplan__rw_build *b, const char *db,
+                                            const char *table)
+{
+	migplan__rw_index *ix = table ? index_of(b) : NULL;
+	return ix ? migplan__map_get(&ix->readers, migplan__rw_db(b, db), table, NULL) : NULL;
 }
 
 const char *const *migplan__rw_marked_names(migplan__rw_build *b)

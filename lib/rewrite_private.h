@@ -133,6 +133,10 @@ const migplan__list *migplan__rw_ops_on(migplan__rw_build *b, const char *db, co
 /* ... of the CreateTable operations whose table is in db and has source_primitive @p source, */
 const migplan__list *migplan__rw_creates_of(migplan__rw_build *b, const char *db,
                                             const char *source);
+/* ... of the remote snapshot's materialized views, then views, that read db.table (the
+ * views themselves, const migplan_view *), */
+const migplan__list *migplan__rw_readers_of(migplan__rw_build *b, const char *db,
+                                            const char *table);
 /* ... and the operations' table and target names, the snapshots' view names and the
  * operations' SQL texts (SELECTs, RawSql) that contain MIGPLAN__RW_SWAP_MARK (NULL-terminated
  * arrays). */

@@ -312,22 +312,11 @@ static void describe_losses(migplan__sb *d, const copy_notes *n)
 static void describe_readers(migplan__rw_build *b, migplan__sb *d, const char *db,
                              const char *table)
 {
-	const migplan_snapshot *s = b->plan->remote;
+	/* from the proposal's index: a scan of every view for each rebuild was quadratic */
+	const migplan__list *readers = migplan__rw_readers_of(b, db, table);
 	migplan__sb names = MIGPLAN__SB_INIT;
-	for (int pass = 0; s && pass < 2; pass++) {
-		size_t n = pass ? migplan_snapshot_view_count(s) : migplan_snapshot_mv_count(s);
-		for (size_t i = 0; i < n; i++) {
-			const migplan_view *v = pass ? migplan_snapshot_view_at(s, i)
-			                             : migplan_snapshot_mv_at(s, i);
-			for (size_t k = 0; k < migplan_view_source_count(v); k++) {
-				if (strcmp(migplan_view_source_table(v, k), table) == 0 &&
-				    migplan__rw_same_db(b, migplan_view_source_database(v, k), db)) {
-					list_add(&names, migplan_view_name(v));
-					break;
-				}
-			}
-		}
-	}
+	for (size_t i = 0; readers && i < readers->count; i++)
+		list_add(&names, migplan_view_name(readers->items[i]));
 	if (names.len)
 		migplan__sb_printf(d, " Views reading it that keep working: %s.", names.ptr);
 	if (names.failed)
