@@ -36,23 +36,13 @@ char *migplan__reh_strdup(migplan_rehearsal *r, const char *s)
 	return c;
 }
 
+/* The rehearsal's strings are writable arena memory (char *), whatever the arena's printf
+ * promises its other users; running out of memory is recorded as the call's error. */
 static char *vprintf_arena(migplan_rehearsal *r, const char *fmt, va_list ap)
 {
-	va_list ap2;
-	int n;
-	char *s;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	s = migplan__arena_alloc(&r->arena, (size_t)n + 1);
-	if (!s) {
+	char *s = (char *)migplan__arena_vprintf(&r->arena, fmt, ap);
+	if (!s)
 		migplan__error_oom();
-		return NULL;
-	}
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	return s;
 }
 

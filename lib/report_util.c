@@ -26,15 +26,7 @@ const char *migplan__rfmt(migplan__rmodel *m, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = migplan__arena_alloc(&m->arena, (size_t)n + 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	const char *s = migplan__arena_vprintf(&m->arena, fmt, ap);
 	va_end(ap);
 	return s;
 }
