@@ -56,14 +56,11 @@ static migplan_status check_plain_view(migplan__reh_run *run, migplan_rehearsal_
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan_status st;
-	char *sql;
 
 	migplan__sb_puts(&sb, "SELECT * FROM ");
 	migplan__sb_qualified(&sb, v->database, v->name);
 	migplan__sb_puts(&sb, " LIMIT 1 FORMAT Null");
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_exec(run->eng, sql);
-	free(sql);
+	st = migplan__reh_exec_sb(run->eng, &sb);
 	if (st == MIGPLAN_ERROR) {
 		v->status = MIGPLAN_REHEARSAL_VIEW_BROKEN;
 		v->message = migplan__reh_last_message(run->res);
@@ -91,12 +88,9 @@ static migplan_status count_rows(migplan__reh_run *run, const char *db, const ch
 static void stop_merges(migplan__reh_run *run, const char *db, const char *table)
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	char *sql;
 	migplan__sb_puts(&sb, "SYSTEM STOP MERGES ");
 	migplan__sb_qualified(&sb, db, table);
-	sql = migplan__reh_sb_take(&sb);
-	(void)migplan__reh_exec(run->eng, sql);
-	free(sql);
+	(void)migplan__reh_exec_sb(run->eng, &sb);
 }
 
 /* The rehearsal table whose rows now live in db.name. */
@@ -475,16 +469,11 @@ static migplan_status table_props(migplan__reh_run *run, const char *db, const c
                                   migplan__reh_rows *out)
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	migplan_status st;
-	char *sql;
 	migplan__sb_puts(&sb, "SELECT engine, sorting_key FROM system.tables WHERE database = ");
 	migplan__sb_literal(&sb, db);
 	migplan__sb_puts(&sb, " AND name = ");
 	migplan__sb_literal(&sb, name);
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_select(run->eng, sql, out);
-	free(sql);
-	return st;
+	return migplan__reh_select_sb(run->eng, &sb, out);
 }
 
 static migplan_status compare_table(migplan__reh_run *run, const migplan_table *lt)
@@ -542,7 +531,6 @@ static migplan_status extra_objects(migplan__reh_run *run)
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan__reh_rows rows;
 	migplan_status st;
-	char *sql;
 
 	migplan__sb_puts(&sb, "SELECT database, name, engine FROM system.tables WHERE database IN (");
 	for (size_t i = 0; i < run->ndbs; i++) {
@@ -550,9 +538,7 @@ static migplan_status extra_objects(migplan__reh_run *run)
 		migplan__sb_literal(&sb, run->dbs[i]);
 	}
 	migplan__sb_puts(&sb, ") ORDER BY database, name");
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_select(run->eng, sql, &rows);
-	free(sql);
+	st = migplan__reh_select_sb(run->eng, &sb, &rows);
 	for (size_t i = 0; st == MIGPLAN_OK && i < rows.nrows; i++) {
 		const char *db = migplan__reh_field(&rows, i, 0), *name = migplan__reh_field(&rows, i, 1);
 		const char *engine = migplan__reh_field(&rows, i, 2);

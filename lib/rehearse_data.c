@@ -684,7 +684,6 @@ static migplan_status copy_baseline(migplan__reh_run *run, migplan_rehearsal_tab
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan_status st;
-	char *sql;
 
 	t->baseline = migplan__reh_printf(run->res, "`%s`.`b%zu`", MIGPLAN__REH_SCRATCH_DB, t->index);
 	if (!t->baseline)
@@ -696,11 +695,9 @@ static migplan_status copy_baseline(migplan__reh_run *run, migplan_rehearsal_tab
 	}
 	migplan__sb_puts(&sb, " FROM ");
 	migplan__sb_qualified(&sb, t->database, t->name);
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_exec(run->eng, sql);
-	free(sql);
+	st = migplan__reh_exec_sb(run->eng, &sb);
 	if (st == MIGPLAN_OK) {
-		sql = migplan__reh_printf(run->res, "SELECT count() FROM %s", t->baseline);
+		const char *sql = migplan__reh_printf(run->res, "SELECT count() FROM %s", t->baseline);
 		st = sql ? migplan__reh_scalar(run->eng, sql, &t->rows_before) : MIGPLAN_ENOMEM;
 	}
 	if (st == MIGPLAN_ERROR) {
@@ -729,14 +726,11 @@ static migplan_status apply_ttl(migplan__reh_run *run, migplan_rehearsal_table *
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan_status st;
-	char *sql;
 
 	migplan__sb_puts(&sb, "ALTER TABLE ");
 	migplan__sb_qualified(&sb, t->database, t->name);
 	migplan__sb_puts(&sb, " MATERIALIZE TTL");
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_exec(run->eng, sql);
-	free(sql);
+	st = migplan__reh_exec_sb(run->eng, &sb);
 	if (st == MIGPLAN_ERROR) {
 		char *m = migplan__reh_last_message(run->res);
 		return migplan__reh_setup_problem(run->res, "%s.%s: MATERIALIZE TTL failed: %s", t->database,

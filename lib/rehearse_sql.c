@@ -29,6 +29,14 @@ migplan_status migplan__reh_exec(migplan__chdb *eng, const char *sql)
 	return migplan__chdb_query(eng, sql, "TSV", NULL, NULL);
 }
 
+migplan_status migplan__reh_exec_sb(migplan__chdb *eng, migplan__sb *sb)
+{
+	char *sql = migplan__reh_sb_take(sb);
+	migplan_status st = migplan__reh_exec(eng, sql);
+	free(sql);
+	return st;
+}
+
 /* TSV escapes of ClickHouse, undone in place. */
 static void unescape(char *s)
 {
@@ -132,6 +140,14 @@ const char *migplan__reh_field(const migplan__reh_rows *rows, size_t row, size_t
 	if (!rows || row >= rows->nrows || col >= rows->nfields[row])
 		return "";
 	return rows->rows[row][col];
+}
+
+migplan_status migplan__reh_select_sb(migplan__chdb *eng, migplan__sb *sb, migplan__reh_rows *out)
+{
+	char *sql = migplan__reh_sb_take(sb);
+	migplan_status st = migplan__reh_select(eng, sql, out);
+	free(sql);
+	return st;
 }
 
 migplan_status migplan__reh_scalar(migplan__chdb *eng, const char *sql, uint64_t *out)
