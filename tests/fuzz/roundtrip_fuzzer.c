@@ -5,7 +5,8 @@
  *
  * Checked: the emitted YAML of the plan and of the edited plan reads back with the same
  * operations; emitting the reread plan gives the same text (the emitter is a fixed point);
- * when the edits conflict (EINVAL), each edit alone applies or is refused with an error. */
+ * when the edits conflict (EINVAL), each edit alone applies or is refused with an error.
+ * Every report is rendered too, in Markdown and JSON. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,32 @@ static void apply_and_check(const migplan_plan *plan, const char *const *ids, si
 	migplan_plan_free(edited);
 }
 
+/* Every report of the plan in both formats; JSON ones must be JSON objects. */
+static void render_reports(migplan_plan *plan)
+{
+	migplan_report *r = NULL;
+	migplan_status st = migplan_report_new(&r, plan);
+	if (st) {
+		fuzz_check_error(st);
+		return;
+	}
+	for (int k = MIGPLAN_REPORT_ROLLOUT; k <= MIGPLAN_REPORT_PHASES; k++)
+		for (int f = MIGPLAN_FORMAT_MARKDOWN; f <= MIGPLAN_FORMAT_JSON; f++) {
+			char *text = NULL;
+			st = migplan_report_render(r, (migplan_report_kind)k, (migplan_report_format)f, &text);
+			if (st) {
+				fuzz_check_error(st);
+				FUZZ_CHECK(text == NULL);
+				continue;
+			}
+			FUZZ_CHECK(text != NULL);
+			if (f == MIGPLAN_FORMAT_JSON)
+				FUZZ_CHECK(text[0] == '{');
+			migplan_free(text);
+		}
+	migplan_report_free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	migplan_parse_options o;
@@ -193,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(migplan_plan_propose_edits(plan) == MIGPLAN_OK);
 		FUZZ_CHECK(migplan_plan_edit_at(plan, 0) == first);
 		apply_and_check(plan, NULL, 0, &o);
+		render_reports(plan);
 	}
 	migplan_plan_free(plan);
 	migplan_snapshot_free(remote);
