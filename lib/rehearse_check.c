@@ -74,15 +74,9 @@ static migplan_status count_rows(migplan__reh_run *run, const char *db, const ch
                                  uint64_t *n)
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	migplan_status st;
-	char *sql;
-
 	migplan__sb_puts(&sb, "SELECT count() FROM ");
 	migplan__sb_qualified(&sb, db, table);
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_scalar(run->eng, sql, n);
-	free(sql);
-	return st;
+	return migplan__reh_scalar_sb(run->eng, &sb, n);
 }
 
 static void stop_merges(migplan__reh_run *run, const char *db, const char *table)
@@ -206,7 +200,6 @@ static const char *resolve_source(migplan__reh_run *run, const char *db, const c
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan__reh_rows rows;
 	const char *found = name;
-	char *sql;
 
 	if (migplan__reh_table_exists(run->eng, db, name) != 0)
 		return name;
@@ -215,13 +208,11 @@ static const char *resolve_source(migplan__reh_run *run, const char *db, const c
 	migplan__sb_puts(&sb, " AND replaceAll(name, '`', '') = ");
 	migplan__sb_literal(&sb, name);
 	migplan__sb_puts(&sb, " ORDER BY name LIMIT 1");
-	sql = migplan__reh_sb_take(&sb);
-	if (sql && migplan__reh_select(run->eng, sql, &rows) == MIGPLAN_OK) {
+	if (migplan__reh_select_sb(run->eng, &sb, &rows) == MIGPLAN_OK) {
 		if (rows.nrows)
 			found = migplan__reh_strdup(run->res, migplan__reh_field(&rows, 0, 0));
 		migplan__reh_rows_free(&rows);
 	}
-	free(sql);
 	return found;
 }
 

@@ -138,15 +138,12 @@ static migplan_status measure_column(migplan__reh_run *run, const migplan_rehear
 	migplan_status st = MIGPLAN_ERROR;
 	for (int as_text = 0; as_text < 2 && st == MIGPLAN_ERROR; as_text++) {
 		migplan__sb sb = MIGPLAN__SB_INIT;
-		char *sql;
 		migplan__sb_puts(&sb, "SELECT countIf(__p = 1 AND NOT ");
 		same_value(&sb, &t->cols[i], i, cur_type, as_text);
 		migplan__sb_putc(&sb, ')');
 		join_clause(&sb, t, where, cur, key_current, i);
 		migplan__sb_puts(&sb, JOIN_SETTINGS);
-		sql = migplan__reh_sb_take(&sb);
-		st = sql ? migplan__reh_scalar(run->eng, sql, &m->changed[i]) : MIGPLAN_ENOMEM;
-		free(sql);
+		st = migplan__reh_scalar_sb(run->eng, &sb, &m->changed[i]);
 	}
 	if (st == MIGPLAN_ERROR) {
 		m->changed[i] = UINT64_MAX;
@@ -163,7 +160,6 @@ static migplan_status measure_all(migplan__reh_run *run, const migplan_rehearsal
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan__reh_rows out;
 	migplan_status st;
-	char *sql;
 	size_t f = 2;
 
 	migplan__sb_puts(&sb, "SELECT count(), countIf(__p = 0)");
@@ -177,9 +173,7 @@ static migplan_status measure_all(migplan__reh_run *run, const migplan_rehearsal
 	}
 	join_clause(&sb, t, where, cur, key_current, ALL_COLUMNS);
 	migplan__sb_puts(&sb, JOIN_SETTINGS);
-	sql = migplan__reh_sb_take(&sb);
-	st = sql ? migplan__reh_select(run->eng, sql, &out) : MIGPLAN_ENOMEM;
-	free(sql);
+	st = migplan__reh_select_sb(run->eng, &sb, &out);
 	if (st == MIGPLAN_OK) {
 		m->total = strtoull(migplan__reh_field(&out, 0, 0), NULL, 10);
 		m->lost = strtoull(migplan__reh_field(&out, 0, 1), NULL, 10);
@@ -195,9 +189,7 @@ static migplan_status measure_all(migplan__reh_run *run, const migplan_rehearsal
 	migplan__sb_puts(&sb, "SELECT count(), countIf(__p = 0)");
 	join_clause(&sb, t, where, cur, key_current, NO_COLUMNS);
 	migplan__sb_puts(&sb, JOIN_SETTINGS);
-	sql = migplan__reh_sb_take(&sb);
-	st = sql ? migplan__reh_select(run->eng, sql, &out) : MIGPLAN_ENOMEM;
-	free(sql);
+	st = migplan__reh_select_sb(run->eng, &sb, &out);
 	if (st != MIGPLAN_OK)
 		return st;
 	m->total = strtoull(migplan__reh_field(&out, 0, 0), NULL, 10);
@@ -222,7 +214,6 @@ static migplan_status measure_multiset(migplan__reh_run *run, const migplan_rehe
 
 	for (int as_text = 0; as_text < 2 && st == MIGPLAN_ERROR; as_text++) {
 		migplan__sb sb = MIGPLAN__SB_INIT;
-		char *sql;
 		migplan__sb_puts(&sb, "SELECT sum(cb - least(cb, ca)) FROM (SELECT h, countIf(s = 0) AS cb, "
 		                      "countIf(s = 1) AS ca FROM (SELECT sipHash64(tuple(");
 		migplan__sb_puts(&sb, as_text ? "toString(" : "");
@@ -243,9 +234,7 @@ static migplan_status measure_multiset(migplan__reh_run *run, const migplan_rehe
 		migplan__sb_puts(&sb, ")) AS h, 1 AS s FROM ");
 		migplan__sb_qualified(&sb, t->database, where);
 		migplan__sb_puts(&sb, ") GROUP BY h)");
-		sql = migplan__reh_sb_take(&sb);
-		st = sql ? migplan__reh_scalar(run->eng, sql, &missing) : MIGPLAN_ENOMEM;
-		free(sql);
+		st = migplan__reh_scalar_sb(run->eng, &sb, &missing);
 	}
 	if (st == MIGPLAN_ERROR) {
 		m->changed[i] = UINT64_MAX;
@@ -349,12 +338,9 @@ migplan_status migplan__reh_measure(migplan__reh_run *run, migplan_rehearsal_tab
 		goto out;
 	{
 		migplan__sb sb = MIGPLAN__SB_INIT;
-		char *q;
 		migplan__sb_puts(&sb, "SELECT count() FROM ");
 		migplan__sb_qualified(&sb, t->database, where);
-		q = migplan__reh_sb_take(&sb);
-		st = q ? migplan__reh_scalar(run->eng, q, &m.now) : MIGPLAN_ENOMEM;
-		free(q);
+		st = migplan__reh_scalar_sb(run->eng, &sb, &m.now);
 		if (st == MIGPLAN_ERROR)
 			st = MIGPLAN_OK; /* unreadable rows: the counts below say so */
 		if (st != MIGPLAN_OK)
@@ -397,7 +383,6 @@ static migplan_status first_change(migplan__reh_run *run, migplan_rehearsal_tabl
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	migplan__reh_rows out;
 	migplan_status st;
-	char *sql;
 
 	migplan__sb_puts(&sb, "SELECT toString(__b.");
 	migplan__sb_ident(&sb, c->name);
@@ -408,9 +393,7 @@ static migplan_status first_change(migplan__reh_run *run, migplan_rehearsal_tabl
 	migplan__sb_puts(&sb, " ORDER BY __b.");
 	migplan__sb_ident(&sb, t->key);
 	migplan__sb_puts(&sb, " LIMIT 1" JOIN_SETTINGS);
-	sql = migplan__reh_sb_take(&sb);
-	st = sql ? migplan__reh_select(run->eng, sql, &out) : MIGPLAN_ENOMEM;
-	free(sql);
+	st = migplan__reh_select_sb(run->eng, &sb, &out);
 	if (st == MIGPLAN_ERROR)
 		return MIGPLAN_OK; /* an example is optional */
 	if (st == MIGPLAN_OK && out.nrows)

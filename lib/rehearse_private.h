@@ -167,9 +167,11 @@ typedef struct migplan__reh_rows {
 migplan_status migplan__reh_exec(migplan__chdb *eng, const char *sql);
 /* Run a query and split its TSV output. */
 migplan_status migplan__reh_select(migplan__chdb *eng, const char *sql, migplan__reh_rows *out);
-/* migplan__reh_exec and migplan__reh_select of the statement built in @p sb, which they empty. */
+/* migplan__reh_exec, _select and _scalar of the statement built in @p sb, which they empty (ENOMEM,
+ * with *out zeroed, when the builder ran out of memory). */
 migplan_status migplan__reh_exec_sb(migplan__chdb *eng, migplan__sb *sb);
 migplan_status migplan__reh_select_sb(migplan__chdb *eng, migplan__sb *sb, migplan__reh_rows *out);
+migplan_status migplan__reh_scalar_sb(migplan__chdb *eng, migplan__sb *sb, uint64_t *out);
 void migplan__reh_rows_free(migplan__reh_rows *rows);
 /* The field, or "" when absent. */
 const char *migplan__reh_field(const migplan__reh_rows *rows, size_t row, size_t col);

@@ -168,6 +168,14 @@ migplan_status migplan__reh_scalar(migplan__chdb *eng, const char *sql, uint64_t
 	return st;
 }
 
+migplan_status migplan__reh_scalar_sb(migplan__chdb *eng, migplan__sb *sb, uint64_t *out)
+{
+	char *sql = migplan__reh_sb_take(sb);
+	migplan_status st = migplan__reh_scalar(eng, sql, out);
+	free(sql);
+	return st;
+}
+
 static int is_uuid_at(const char *p)
 {
 	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
@@ -234,33 +242,25 @@ migplan_status migplan__reh_columns(migplan__chdb *eng, const char *db, const ch
                                     migplan__reh_rows *out)
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
-	migplan_status st;
-	char *sql;
 
 	migplan__sb_puts(&sb, "SELECT name, type, default_kind FROM system.columns WHERE ");
 	sql_eq_literal(&sb, "database", db);
 	migplan__sb_puts(&sb, " AND ");
 	sql_eq_literal(&sb, "table", table);
 	migplan__sb_puts(&sb, " ORDER BY position");
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_select(eng, sql, out);
-	free(sql);
-	return st;
+	return migplan__reh_select_sb(eng, &sb, out);
 }
 
 int migplan__reh_table_exists(migplan__chdb *eng, const char *db, const char *name)
 {
 	migplan__sb sb = MIGPLAN__SB_INIT;
 	uint64_t n = 0;
-	char *sql;
 	migplan_status st;
 
 	migplan__sb_puts(&sb, "SELECT count() FROM system.tables WHERE ");
 	sql_eq_literal(&sb, "database", db);
 	migplan__sb_puts(&sb, " AND ");
 	sql_eq_literal(&sb, "name", name);
-	sql = migplan__reh_sb_take(&sb);
-	st = migplan__reh_scalar(eng, sql, &n);
-	free(sql);
+	st = migplan__reh_scalar_sb(eng, &sb, &n);
 	return st == MIGPLAN_OK ? n > 0 : -1;
 }
