@@ -100,6 +100,17 @@ static migplan_node *modify_body(migplan__rw_build *b, const migplan_op *add,
 	return before ? migplan__rw_map(b, keys, values, 5) : NULL;
 }
 
+/* A column's position as the description says it: "after `c`", or "first" without one. */
+static void put_position(migplan__sb *d, const char *after)
+{
+	if (after) {
+		migplan__sb_puts(d, "after ");
+		migplan__sb_ident(d, after);
+	} else {
+		migplan__sb_puts(d, "first");
+	}
+}
+
 static void describe(migplan__rw_build *b, size_t drop, size_t add, const migplan_column *old,
                      int modified)
 {
@@ -129,19 +140,9 @@ static void describe(migplan__rw_build *b, size_t drop, size_t add, const migpla
 	const char *was = column_before(t, b->parsed.column), *wants = migplan_op_position_after(a);
 	if (!str_eq(was, wants)) {
 		migplan__sb_puts(d, " The renamed column keeps its old position (");
-		if (was) {
-			migplan__sb_puts(d, "after ");
-			migplan__sb_ident(d, was);
-		} else {
-			migplan__sb_puts(d, "first");
-		}
+		put_position(d, was);
 		migplan__sb_puts(d, "); the AddTableColumn put it ");
-		if (wants) {
-			migplan__sb_puts(d, "after ");
-			migplan__sb_ident(d, wants);
-		} else {
-			migplan__sb_puts(d, "first");
-		}
+		put_position(d, wants);
 		migplan__sb_puts(d, ".");
 	}
 	migplan__sb_puts(d, " Queries and views that read the old name must move to the new one.");
