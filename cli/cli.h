@@ -275,12 +275,13 @@ enum cli_common_option_id {
 int cli_settings_apply(struct cli_settings *s, int id, const char *value, const char *command,
                        const char *usage_line);
 
-/** What a command over plans accepts. */
-struct cli_plan_command {
+/** A command's name, usage, help and options (--help has id CLI_OPT_HELP; a command over
+ *  plans takes its other ids from enum cli_common_option_id). */
+struct cli_syntax {
 	const char *name;
 	const char *usage_line;
 	const char *help_text;
-	const struct cli_option *options; /* ids from enum cli_common_option_id */
+	const struct cli_option *options;
 };
 
 #define CLI_PARSED (-1)
@@ -292,11 +293,11 @@ typedef int (*cli_apply_fn)(void *args, int id, const char *value);
 /** Parse a command's arguments with @p spec's options, handing each to @p apply; --help
  *  (CLI_OPT_HELP) prints @p spec's help text and a malformed argument the usage hint.
  *  @return CLI_PARSED to go on, or the exit code to return at once (0 after --help). */
-int cli_parse_command(int argc, char **argv, const struct cli_plan_command *spec, cli_apply_fn apply, void *args);
+int cli_parse_command(int argc, char **argv, const struct cli_syntax *spec, cli_apply_fn apply, void *args);
 
 /** Parse a plan command's arguments into @p s and @p inputs (room for argc entries).
  *  @return CLI_PARSED to go on, or the exit code to return at once (0 after --help). */
-int cli_parse_plan_command(int argc, char **argv, const struct cli_plan_command *spec,
+int cli_parse_plan_command(int argc, char **argv, const struct cli_syntax *spec,
                            struct cli_settings *s, const char **inputs, size_t *input_count);
 /** Print @p run in its format. */
 void cli_emit(FILE *out, const struct cli_run *run);

@@ -56,7 +56,7 @@ static const struct cli_option options[] = {
 	{NULL, 0, 0, 0},
 };
 
-static const struct cli_plan_command spec = {"check", usage_line, help_text, options};
+static const struct cli_syntax spec = {"check", usage_line, help_text, options};
 
 int cmd_check(int argc, char **argv)
 {

@@ -33,7 +33,7 @@ static const struct cli_option options[] = {
 	{NULL, 0, 0, 0},
 };
 
-static const struct cli_plan_command spec = {"classify", usage_line, help_text, options};
+static const struct cli_syntax spec = {"classify", usage_line, help_text, options};
 
 static void emit(const struct cli_run *run)
 {

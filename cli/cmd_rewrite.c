@@ -137,7 +137,7 @@ static int check_combination(const struct rewrite_args *a)
 
 static int parse(int argc, char **argv, struct rewrite_args *a)
 {
-	static const struct cli_plan_command command = {"rewrite", usage_line, help_text, options};
+	static const struct cli_syntax command = {"rewrite", usage_line, help_text, options};
 	int code = cli_parse_command(argc, argv, &command, apply_option, a);
 	return code == CLI_PARSED ? check_combination(a) : code;
 }

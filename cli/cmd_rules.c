@@ -33,45 +33,38 @@ static const char explain_help[] =
 	"\n"
 	"Exit codes: 0; 64 usage error (including an unknown rule).\n";
 
-enum { OPT_HELP, OPT_FORMAT };
+enum { OPT_FORMAT };
 
 static const struct cli_option options[] = {
-	{"help", 'h', 0, OPT_HELP},
+	{"help", 'h', 0, CLI_OPT_HELP},
 	{"format", 'f', 1, OPT_FORMAT},
 	{NULL, 0, 0, 0},
 };
 
+static const struct cli_syntax rules_syntax = {"rules", rules_usage, rules_help, options};
+static const struct cli_syntax explain_syntax = {"explain", explain_usage, explain_help, options};
+
 struct simple_args {
+	const struct cli_syntax *syntax; /* for the usage errors */
 	enum cli_format format;
 	const char *operand; /* the one operand, or NULL */
 	int operand_count;
 };
 
-/* Parse --help, --format text|json and operands. @return CLI_PARSED or an exit code. */
-static int parse_simple(int argc, char **argv, const char *command, const char *usage, const char *help,
-                        struct simple_args *a)
+/* Takes --format text|json and the operands (--help is cli_parse_command's). */
+static int apply_simple(void *args, int id, const char *value)
 {
-	struct cli_parser p;
-	const char *value;
-	int id;
-	cli_parser_init(&p, argc, argv);
-	while ((id = cli_parser_next(&p, options, &value)) != CLI_ARG_DONE) {
-		if (id == CLI_ARG_ERROR)
-			return cli_usage_hint(command, usage);
-		if (id == OPT_HELP) {
-			fputs(help, stdout);
-			return CLI_EXIT_OK;
-		}
-		if (id == CLI_ARG_POSITIONAL) {
-			a->operand = a->operand_count++ ? a->operand : value;
-			continue;
-		}
-		int f = cli_format_from_name(value);
-		if (f != CLI_FORMAT_TEXT && f != CLI_FORMAT_JSON)
-			return cli_usage_error(command, usage, "format '%s' is not one of text, json", value);
-		a->format = (enum cli_format)f;
+	struct simple_args *a = args;
+	if (id == CLI_ARG_POSITIONAL) {
+		a->operand = a->operand_count++ ? a->operand : value;
+		return 0;
 	}
-	return CLI_PARSED;
+	int f = cli_format_from_name(value);
+	if (f != CLI_FORMAT_TEXT && f != CLI_FORMAT_JSON)
+		return cli_usage_error(a->syntax->name, a->syntax->usage_line, "format '%s' is not one of text, json",
+		                       value);
+	a->format = (enum cli_format)f;
+	return 0;
 }
 
 static const char *severity_name(const char *rule)
@@ -116,8 +109,8 @@ static void list_json(void)
 
 int cmd_rules(int argc, char **argv)
 {
-	struct simple_args a = {CLI_FORMAT_TEXT, NULL, 0};
-	int code = parse_simple(argc, argv, "rules", rules_usage, rules_help, &a);
+	struct simple_args a = {&rules_syntax, CLI_FORMAT_TEXT, NULL, 0};
+	int code = cli_parse_command(argc, argv, &rules_syntax, apply_simple, &a);
 	if (code != CLI_PARSED)
 		return code;
 	if (a.operand_count)
@@ -142,8 +135,8 @@ static void explain_text(const char *rule)
 
 int cmd_explain(int argc, char **argv)
 {
-	struct simple_args a = {CLI_FORMAT_TEXT, NULL, 0};
-	int code = parse_simple(argc, argv, "explain", explain_usage, explain_help, &a);
+	struct simple_args a = {&explain_syntax, CLI_FORMAT_TEXT, NULL, 0};
+	int code = cli_parse_command(argc, argv, &explain_syntax, apply_simple, &a);
 	if (code != CLI_PARSED)
 		return code;
 	if (a.operand_count != 1)

@@ -72,7 +72,7 @@ static int apply_option(void *args, int id, const char *value)
 
 static int parse(int argc, char **argv, struct target_args *a)
 {
-	static const struct cli_plan_command command = {"target", usage_line, help_text, options};
+	static const struct cli_syntax command = {"target", usage_line, help_text, options};
 	int code = cli_parse_command(argc, argv, &command, apply_option, a);
 	if (code != CLI_PARSED)
 		return code;

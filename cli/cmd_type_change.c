@@ -26,10 +26,10 @@ static const char help_text[] =
 	"Exit codes: 0 safe; 3 destructive (0 with --allow-destructive); 2 a type could not be\n"
 	"parsed (position on stderr); 64 usage error.\n";
 
-enum { OPT_HELP, OPT_FORMAT, OPT_ALLOW_DESTRUCTIVE };
+enum { OPT_FORMAT, OPT_ALLOW_DESTRUCTIVE };
 
 static const struct cli_option options[] = {
-	{"help", 'h', 0, OPT_HELP},
+	{"help", 'h', 0, CLI_OPT_HELP},
 	{"format", 'f', 1, OPT_FORMAT},
 	{"allow-destructive", 0, 0, OPT_ALLOW_DESTRUCTIVE},
 	{NULL, 0, 0, 0},
@@ -95,33 +95,38 @@ static int judge(const char *from, const char *to, enum cli_format format, int a
 	return code;
 }
 
+struct type_change_args {
+	const char *types[2]; /* FROM and TO */
+	int count;
+	int allow_destructive;
+	enum cli_format format;
+};
+
+static int apply_option(void *args, int id, const char *value)
+{
+	struct type_change_args *a = args;
+	if (id == OPT_ALLOW_DESTRUCTIVE)
+		a->allow_destructive = 1;
+	else if (id == OPT_FORMAT) {
+		int f = cli_format_from_name(value);
+		if (f != CLI_FORMAT_TEXT && f != CLI_FORMAT_JSON)
+			return cli_usage_error("type-change", usage_line, "format '%s' is not one of text, json", value);
+		a->format = (enum cli_format)f;
+	} else if (a->count < 2)
+		a->types[a->count++] = value;
+	else
+		return cli_usage_error("type-change", usage_line, "too many arguments: '%s'", value);
+	return 0;
+}
+
 int cmd_type_change(int argc, char **argv)
 {
-	struct cli_parser p;
-	const char *value, *types[2] = {NULL, NULL};
-	int id, allow_destructive = 0, count = 0;
-	enum cli_format format = CLI_FORMAT_TEXT;
-	cli_parser_init(&p, argc, argv);
-	while ((id = cli_parser_next(&p, options, &value)) != CLI_ARG_DONE) {
-		if (id == CLI_ARG_ERROR)
-			return cli_usage_hint("type-change", usage_line);
-		if (id == OPT_HELP) {
-			fputs(help_text, stdout);
-			return CLI_EXIT_OK;
-		}
-		if (id == OPT_ALLOW_DESTRUCTIVE)
-			allow_destructive = 1;
-		else if (id == OPT_FORMAT) {
-			int f = cli_format_from_name(value);
-			if (f != CLI_FORMAT_TEXT && f != CLI_FORMAT_JSON)
-				return cli_usage_error("type-change", usage_line, "format '%s' is not one of text, json", value);
-			format = (enum cli_format)f;
-		} else if (count < 2)
-			types[count++] = value;
-		else
-			return cli_usage_error("type-change", usage_line, "too many arguments: '%s'", value);
-	}
-	if (count != 2)
+	static const struct cli_syntax command = {"type-change", usage_line, help_text, options};
+	struct type_change_args a = {{NULL, NULL}, 0, 0, CLI_FORMAT_TEXT};
+	int code = cli_parse_command(argc, argv, &command, apply_option, &a);
+	if (code != CLI_PARSED)
+		return code;
+	if (a.count != 2)
 		return cli_usage_error("type-change", usage_line, "expected two types, FROM and TO");
-	return judge(types[0], types[1], format, allow_destructive);
+	return judge(a.types[0], a.types[1], a.format, a.allow_destructive);
 }

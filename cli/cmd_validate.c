@@ -41,7 +41,7 @@ static const struct cli_option options[] = {
 	{NULL, 0, 0, 0},
 };
 
-static const struct cli_plan_command spec = {"validate", usage_line, help_text, options};
+static const struct cli_syntax spec = {"validate", usage_line, help_text, options};
 
 int cmd_validate(int argc, char **argv)
 {

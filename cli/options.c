@@ -77,7 +77,7 @@ int cli_settings_apply(struct cli_settings *s, int id, const char *value, const 
 	}
 }
 
-int cli_parse_command(int argc, char **argv, const struct cli_plan_command *spec, cli_apply_fn apply, void *args)
+int cli_parse_command(int argc, char **argv, const struct cli_syntax *spec, cli_apply_fn apply, void *args)
 {
 	struct cli_parser p;
 	const char *value;
@@ -99,7 +99,7 @@ int cli_parse_command(int argc, char **argv, const struct cli_plan_command *spec
 
 /* What cli_parse_plan_command's options go into. */
 struct plan_command_args {
-	const struct cli_plan_command *spec;
+	const struct cli_syntax *spec;
 	struct cli_settings *settings;
 	const char **inputs;
 	size_t *input_count;
@@ -115,7 +115,7 @@ static int apply_plan_option(void *args, int id, const char *value)
 	return cli_settings_apply(a->settings, id, value, a->spec->name, a->spec->usage_line);
 }
 
-int cli_parse_plan_command(int argc, char **argv, const struct cli_plan_command *spec,
+int cli_parse_plan_command(int argc, char **argv, const struct cli_syntax *spec,
                            struct cli_settings *s, const char **inputs, size_t *input_count)
 {
 	struct plan_command_args a = {spec, s, inputs, input_count};
