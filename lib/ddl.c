@@ -166,25 +166,6 @@ static void index_definition(ddl_ctx *c, const migplan_index *ix)
 	migplan__sb_printf(&c->sb, " GRANULARITY %llu", (unsigned long long)migplan_index_granularity(ix));
 }
 
-static int is_number(const char *s)
-{
-	if (!s || !*s)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if ((*p < '0' || *p > '9') && *p != '.')
-			return 0;
-	return 1;
-}
-
-/* Setting values are strings in Moose; numbers go out bare, everything else as a literal. */
-static void setting_value(ddl_ctx *c, const char *v)
-{
-	if (is_number(v))
-		migplan__sb_puts(&c->sb, v);
-	else
-		migplan__sb_literal(&c->sb, v);
-}
-
 static void scalar_arg(ddl_ctx *c, const migplan_node *v, int first)
 {
 	if (!first)
@@ -301,7 +282,7 @@ static void settings_clause(ddl_ctx *c, const migplan_node *settings)
 		migplan__sb_puts(&c->sb, i ? ", " : "\nSETTINGS ");
 		bare_name(c, migplan_node_text(migplan_node_key_at(settings, i), NULL));
 		migplan__sb_puts(&c->sb, " = ");
-		setting_value(c, migplan_node_text(migplan_node_at(settings, i), NULL));
+		migplan__sb_setting_value(&c->sb, migplan_node_text(migplan_node_at(settings, i), NULL));
 	}
 }
 
@@ -452,7 +433,7 @@ static void modify_settings(ddl_ctx *c, const migplan_op *op)
 		}
 		bare_name(c, k);
 		migplan__sb_puts(&c->sb, " = ");
-		setting_value(c, v);
+		migplan__sb_setting_value(&c->sb, v);
 	}
 	if (n)
 		emit(c);

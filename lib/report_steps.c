@@ -232,24 +232,6 @@ void migplan__rset_params(migplan__rsql *q, const migplan__batching *b, const mi
 
 /* ---------------------------------------------------------------- inverses of operations */
 
-static int is_number(const char *s)
-{
-	if (!s || !*s)
-		return 0;
-	for (const char *p = s; *p; p++)
-		if ((*p < '0' || *p > '9') && *p != '.')
-			return 0;
-	return 1;
-}
-
-static void setting_value(migplan__sb *sb, const char *v)
-{
-	if (is_number(v))
-		migplan__sb_puts(sb, v);
-	else
-		migplan__sb_literal(sb, v ? v : "");
-}
-
 static void inverse_settings(migplan__rmodel *m, migplan__rstep *s, const migplan_op *op, const char *db)
 {
 	const migplan_node *before = migplan_op_field(op, "before_settings");
@@ -269,7 +251,7 @@ static void inverse_settings(migplan__rmodel *m, migplan__rstep *s, const migpla
 			migplan__sb_puts(&sb, ", ");
 		}
 		migplan__sb_printf(&sb, "%s = ", k);
-		setting_value(&sb, v);
+		migplan__sb_setting_value(&sb, v);
 	}
 	if (n)
 		migplan__radd(m, s, &s->rollback_sql, MIGPLAN__RS_ROLLBACK, "restore the settings it changed", &sb);

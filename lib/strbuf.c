@@ -107,6 +107,24 @@ void migplan__sb_literal(migplan__sb *sb, const char *text)
 	migplan__sb_putc(sb, '\'');
 }
 
+static int is_number(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if ((*p < '0' || *p > '9') && *p != '.')
+			return 0;
+	return 1;
+}
+
+void migplan__sb_setting_value(migplan__sb *sb, const char *value)
+{
+	if (is_number(value))
+		migplan__sb_puts(sb, value);
+	else
+		migplan__sb_literal(sb, value);
+}
+
 migplan_status migplan__sb_finish(migplan__sb *sb, char **out)
 {
 	if (sb->failed || !reserve(sb, 0)) {

@@ -26,6 +26,9 @@ void migplan__sb_ident(migplan__sb *sb, const char *name);
 void migplan__sb_qualified(migplan__sb *sb, const char *db, const char *name);
 /* 'text' with quote, backslash and control characters escaped. */
 void migplan__sb_literal(migplan__sb *sb, const char *text);
+/* A Moose setting value (always a string in the plan): digits and dots go out bare, as a
+ * number, anything else as a literal. */
+void migplan__sb_setting_value(migplan__sb *sb, const char *value);
 /* Hands the string over (NUL-terminated, malloc'd) or fails with ENOMEM; the buffer is reset. */
 migplan_status migplan__sb_finish(migplan__sb *sb, char **out);
 void migplan__sb_reset(migplan__sb *sb);
