@@ -739,15 +739,390 @@ static migplan_status on_event(reader *r, const yaml_event_t *ev, int *done)
 	}
 }
 
+/* ---- the fast path: block YAML as serde_yaml writes it ----
+ *
+ * libyaml costs most of a re-analysis in an editor (about 200 instructions a byte). Plans that
+ * Moose writes use a small part of YAML: block mappings and sequences, one-line plain and
+ * quoted scalars, `[]` and `{}`, comment lines. This scanner reads exactly that part and hands
+ * on_event() the events libyaml would give, with the same marks; it refuses everything else
+ * (tabs, CR, non-ASCII, block scalars, anchors, tags, flow content, multi-line scalars, empty
+ * values, keys it is not sure of...). A dry run decides first, so that an input it refuses
+ * goes whole to libyaml, which then also gives the errors. */
+
+#define FAST_DEPTH 64
+
+typedef struct fast {
+	reader *r;             /* NULL in the dry run: nothing is emitted */
+	const char *s, *end;
+	const char *line_start;
+	uint32_t line;         /* 0-based, like libyaml's marks */
+	struct {
+		uint32_t indent;
+		uint8_t map;
+	} open[FAST_DEPTH];
+	size_t depth;
+	int pending;           /* the innermost mapping's last key has no value on its line */
+	int done;
+	char *tmp;             /* an unescaped single-quoted scalar */
+	size_t tmp_cap;
+	migplan_status st;     /* on_event's failure: stops the scan */
+} fast;
+
+enum { FAST_BAIL = 0, FAST_OK = 1 };
+
+static yaml_mark_t fast_mark(const fast *f, const char *p)
+{
+	yaml_mark_t m;
+	m.index = (size_t)(p - f->s);
+	m.line = f->line;
+	m.column = (size_t)(p - f->line_start);
+	return m;
+}
+
+static int fast_emit(fast *f, yaml_event_t *ev)
+{
+	if (f->r && !f->st)
+		f->st = on_event(f->r, ev, &f->done);
+	return f->st ? FAST_BAIL : FAST_OK;
+}
+
+static int fast_open(fast *f, const char *p, int map, int flow)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof ev);
+	ev.start_mark = ev.end_mark = fast_mark(f, p);
+	if (map) {
+		ev.type = YAML_MAPPING_START_EVENT;
+		ev.data.mapping_start.style = flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE;
+	} else {
+		ev.type = YAML_SEQUENCE_START_EVENT;
+		ev.data.sequence_start.style = flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE;
+	}
+	if (!flow) {
+		if (f->depth == FAST_DEPTH)
+			return FAST_BAIL;
+		f->open[f->depth].indent = (uint32_t)(p - f->line_start);
+		f->open[f->depth++].map = (uint8_t)map;
+	}
+	return fast_emit(f, &ev);
+}
+
+static int fast_close(fast *f, int map)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+	return fast_emit(f, &ev);
+}
+
+static int fast_pop(fast *f)
+{
+	return fast_close(f, f->open[--f->depth].map);
+}
+
+static int fast_scalar(fast *f, const char *at, const char *text, size_t n, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = YAML_SCALAR_EVENT;
+	ev.start_mark = ev.end_mark = fast_mark(f, at);
+	ev.data.scalar.value = (yaml_char_t *)(uintptr_t)text;
+	ev.data.scalar.length = n;
+	ev.data.scalar.style = style;
+	ev.data.scalar.plain_implicit = style == YAML_PLAIN_SCALAR_STYLE;
+	ev.data.scalar.quoted_implicit = style != YAML_PLAIN_SCALAR_STYLE;
+	return fast_emit(f, &ev);
+}
+
+/* After a scalar or `[]` ending at q: nothing, or blanks and a comment. */
+static int fast_rest_blank(const char *q, const char *e)
+{
+	const char *b = q;
+	while (q < e && *q == ' ')
+		q++;
+	return q == e || (*q == '#' && q > b);
+}
+
+/* A quoted scalar at q (single quotes: '' is a quote; double quotes: no escapes), closed on
+ * its line and followed by nothing but a comment; *close is after the closing quote. */
+static int fast_quoted(fast *f, const char *q, const char *e, const char **close)
+{
+	char quote = *q;
+	size_t n = 0, doubled = 0;
+	const char *p = q + 1;
+	for (;; p++) {
+		if (p == e)
+			return FAST_BAIL;
+		if (quote == '"' && *p == '\\')
+			return FAST_BAIL;
+		if (*p != quote)
+			continue;
+		if (quote == '\'' && p + 1 < e && p[1] == '\'') {
+			p++;
+			doubled++;
+			continue;
+		}
+		break;
+	}
+	*close = p + 1;
+	n = (size_t)(p - q - 1);
+	const char *text = q + 1;
+	if (doubled && f->r) {
+		if (n > f->tmp_cap) {
+			char *t = realloc(f->tmp, n);
+			if (!t) {
+				f->st = migplan__error_oom();
+				return FAST_BAIL;
+			}
+			f->tmp = t;
+			f->tmp_cap = n;
+		}
+		size_t k = 0;
+		for (const char *c = q + 1; c < p; c++) {
+			f->tmp[k++] = *c;
+			if (*c == '\'')
+				c++;
+		}
+		text = f->tmp;
+	}
+	return fast_scalar(f, q, text, n - doubled,
+	                   quote == '\'' ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+}
+
+/* A scalar value, `[]` or `{}` at q, the rest of its line. */
+static int fast_value(fast *f, const char *q, const char *e)
+{
+	const char *close;
+	switch (*q) {
+	case '[':
+	case '{':
+		if (q + 1 == e || q[1] != (*q == '[' ? ']' : '}') || !fast_rest_blank(q + 2, e))
+			return FAST_BAIL;
+		return fast_open(f, q, *q == '{', 1) && fast_close(f, *q == '{');
+	case '\'':
+	case '"':
+		return fast_quoted(f, q, e, &close) && fast_rest_blank(close, e);
+	case '-':
+	case '?':
+	case ':':
+		if (q + 1 == e || q[1] == ' ' || *q != '-')
+			return FAST_BAIL;
+		break;
+	case ',': case ']': case '}': case '#': case '&': case '*': case '!': case '|': case '>':
+	case '%': case '@': case '`':
+		return FAST_BAIL;
+	default:
+		break;
+	}
+	/* a plain scalar ends at a comment; ": " or a final ':' would start a mapping here */
+	const char *p = q;
+	while (p < e && !(*p == '#' && p[-1] == ' ')) {
+		if (*p == ':' && (p + 1 == e || p[1] == ' '))
+			return FAST_BAIL;
+		p++;
+	}
+	while (p > q && p[-1] == ' ')
+		p--;
+	return fast_scalar(f, q, q, (size_t)(p - q), YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* Characters of the plain keys the fast path takes: letters, digits, _ - . / $ */
+static const unsigned char fast_key_chars[256] = {
+	['$'] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
+/* End of the key of a mapping entry at p (at its ':'), or NULL when p does not start one. */
+static const char *fast_key_end(const char *p, const char *e)
+{
+	const char *q = p;
+	if (*q == '\'') {
+		for (q++; q < e; q++) {
+			if (*q == '\'' && q + 1 < e && q[1] == '\'')
+				q++;
+			else if (*q == '\'')
+				break;
+		}
+		if (q == e)
+			return NULL;
+		q++;
+	} else {
+		if (*q == '-' || *q == '.' || *q == '/')
+			return NULL; /* indicators, or `---`/`...` at a line start */
+		while (q < e && fast_key_chars[(unsigned char)*q])
+			q++;
+		if (q == p)
+			return NULL;
+	}
+	/* libyaml keeps a simple key to 1024 characters */
+	if (q - p > 1000 || q == e || *q != ':' || (q + 1 < e && q[1] != ' '))
+		return NULL;
+	return q;
+}
+
+static int fast_block(fast *f, const char *p, const char *e);
+
+/* The entry `key: value` or `key:` at p of the innermost mapping; colon from fast_key_end(). */
+static int fast_entry(fast *f, const char *p, const char *e, const char *colon)
+{
+	const char *close;
+	if (*p == '\'') {
+		if (!fast_quoted(f, p, e, &close))
+			return FAST_BAIL;
+	} else if (!fast_scalar(f, p, p, (size_t)(colon - p), YAML_PLAIN_SCALAR_STYLE)) {
+		return FAST_BAIL;
+	}
+	const char *v = colon + 1;
+	while (v < e && *v == ' ')
+		v++;
+	if (v == e || *v == '#') {
+		if (v < e && v == colon + 1)
+			return FAST_BAIL;
+		f->pending = 1;
+		return FAST_OK;
+	}
+	return fast_value(f, v, e);
+}
+
+/* The entry `- ...` at p of the innermost sequence. */
+static int fast_item(fast *f, const char *p, const char *e)
+{
+	const char *q = p + 1;
+	while (q < e && *q == ' ')
+		q++;
+	if (q == e || *q == '#' || q == p + 1)
+		return FAST_BAIL;
+	if (*q == '-' && (q + 1 == e || q[1] == ' '))
+		return fast_block(f, q, e);
+	const char *colon = fast_key_end(q, e);
+	if (colon)
+		return fast_open(f, q, 1, 0) && fast_entry(f, q, e, colon);
+	return fast_value(f, q, e);
+}
+
+/* A block collection starting at p: a sequence at a `- `, else a mapping. */
+static int fast_block(fast *f, const char *p, const char *e)
+{
+	if (*p == '-' && (p + 1 == e || p[1] == ' '))
+		return fast_open(f, p, 0, 0) && fast_item(f, p, e);
+	const char *colon = fast_key_end(p, e);
+	return colon && fast_open(f, p, 1, 0) && fast_entry(f, p, e, colon);
+}
+
+/* One line with content at p (column c). */
+static int fast_line(fast *f, const char *p, const char *e, uint32_t c)
+{
+	int dash = *p == '-' && (p + 1 == e || p[1] == ' ');
+	if (f->pending) {
+		/* the value of the last key: a deeper block, or a sequence at the key's column */
+		uint32_t m = f->open[f->depth - 1].indent;
+		f->pending = 0;
+		if (c > m || (c == m && dash))
+			return fast_block(f, p, e);
+		return FAST_BAIL;
+	}
+	if (!f->depth)
+		return c == 0 ? fast_block(f, p, e) : FAST_BAIL;
+	while (f->depth && f->open[f->depth - 1].indent > c)
+		if (!fast_pop(f))
+			return FAST_BAIL;
+	/* a sequence at its mapping's column ends at the mapping's next key */
+	if (f->depth > 1 && !dash && !f->open[f->depth - 1].map && f->open[f->depth - 1].indent == c &&
+	    !fast_pop(f))
+		return FAST_BAIL;
+	if (!f->depth || f->open[f->depth - 1].indent != c)
+		return FAST_BAIL;
+	if (!f->open[f->depth - 1].map)
+		return dash ? fast_item(f, p, e) : FAST_BAIL;
+	const char *colon = fast_key_end(p, e);
+	return colon ? fast_entry(f, p, e, colon) : FAST_BAIL;
+}
+
+/* Only printable ASCII and line feeds: positions are then byte offsets. */
+static int fast_input_ok(const reader *r)
+{
+	if (r->ascii_len != r->len)
+		return 0;
+	for (size_t i = 0; i < r->len; i++) {
+		unsigned char c = r->buf[i];
+		if ((c < 0x20 && c != '\n') || c == 0x7F)
+			return 0;
+	}
+	return 1;
+}
+
+static int fast_run(fast *f)
+{
+	yaml_event_t ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = YAML_DOCUMENT_START_EVENT;
+	if (!fast_emit(f, &ev))
+		return FAST_BAIL;
+	for (const char *p = f->s; p < f->end; f->line++) {
+		const char *e = memchr(p, '\n', (size_t)(f->end - p));
+		if (!e)
+			e = f->end;
+		f->line_start = p;
+		const char *q = p;
+		while (q < e && *q == ' ')
+			q++;
+		if (q < e && *q != '#' && !fast_line(f, q, e, (uint32_t)(q - p)))
+			return FAST_BAIL;
+		p = e + 1;
+	}
+	/* libyaml marks the end of the stream at the start of a line after the last */
+	f->line_start = f->end;
+	if (f->pending || !f->depth)
+		return FAST_BAIL;
+	while (f->depth)
+		if (!fast_pop(f))
+			return FAST_BAIL;
+	ev.type = YAML_STREAM_END_EVENT;
+	return fast_emit(f, &ev);
+}
+
+/* 1 when the fast path read the input (*st: how that went), 0 when it is libyaml's. */
+static int fast_parse(reader *r, migplan_status *st)
+{
+	if (!fast_input_ok(r))
+		return 0;
+	fast f;
+	memset(&f, 0, sizeof f);
+	f.s = (const char *)r->buf;
+	f.end = f.s + r->len;
+	if (!fast_run(&f))
+		return 0;
+	memset(&f, 0, sizeof f);
+	f.r = r;
+	f.s = (const char *)r->buf;
+	f.end = f.s + r->len;
+	fast_run(&f);
+	free(f.tmp);
+	/* the dry run accepted the input, so only on_event can have stopped this run */
+	*st = f.st;
+	return 1;
+}
+
 static migplan_status parse_events(reader *r)
 {
+	migplan_status st = MIGPLAN_OK;
+	if (fast_parse(r, &st))
+		return st;
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
 		return migplan__error_oom();
 	/* UTF-8 only (serde_yaml reads a Rust &str); the BOM is already skipped */
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	yaml_parser_set_input_string(&p, r->buf, r->len);
-	migplan_status st = MIGPLAN_OK;
 	int done = 0;
 	while (!done && st == MIGPLAN_OK) {
 		yaml_event_t ev;
