@@ -126,35 +126,12 @@ static void column_definition(ddl_ctx *c, const migplan_column *col)
 		migplan__sb_printf(&c->sb, " TTL %s", migplan_column_ttl(col));
 }
 
-/* [A-Za-z_][A-Za-z0-9_]*: a name ClickHouse reads the same with or without backquotes. */
-static int is_word(const char *s)
-{
-	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
-			return 0;
-	return 1;
-}
-
-/* Names Moose writes bare (engines, setting names, index types, ORDER BY columns): a plain
- * word stays bare, as production gets it; anything else is quoted, so that a hostile value
- * is one unknown name that ClickHouse refuses, never more SQL (`x = 1, DROP COLUMN y`). */
-static void bare_name(ddl_ctx *c, const char *name)
-{
-	if (is_word(name))
-		migplan__sb_puts(&c->sb, name);
-	else
-		migplan__sb_ident(&c->sb, name);
-}
-
 static void index_definition(ddl_ctx *c, const migplan_index *ix)
 {
 	migplan__sb_puts(&c->sb, "INDEX ");
 	migplan__sb_ident(&c->sb, migplan_index_name(ix));
 	migplan__sb_printf(&c->sb, " %s TYPE ", migplan_index_expression(ix));
-	bare_name(c, migplan_index_type(ix));
+	migplan__sb_bare_name(&c->sb, migplan_index_type(ix));
 	size_t n = migplan_index_argument_count(ix);
 	if (n) {
 		/* index arguments are SQL fragments as Moose writes them ('0.01', '100') */
@@ -224,7 +201,7 @@ static void engine_clause(ddl_ctx *c, const migplan_table *t)
 	}
 	if ((c->flags & MIGPLAN_SQL_LOCAL_ENGINES) && replicated)
 		engine += 10;
-	bare_name(c, engine);
+	migplan__sb_bare_name(&c->sb, engine);
 	if (is_local_merge_tree(engine)) {
 		if (replicated && !(c->flags & MIGPLAN_SQL_LOCAL_ENGINES)) {
 			const migplan_node *kp = migplan_node_get(params, "keeper_path");
@@ -280,7 +257,7 @@ static void settings_clause(ddl_ctx *c, const migplan_node *settings)
 	size_t n = migplan_node_count(settings);
 	for (size_t i = 0; i < n; i++) {
 		migplan__sb_puts(&c->sb, i ? ", " : "\nSETTINGS ");
-		bare_name(c, migplan_node_text(migplan_node_key_at(settings, i), NULL));
+		migplan__sb_bare_name(&c->sb, migplan_node_text(migplan_node_key_at(settings, i), NULL));
 		migplan__sb_puts(&c->sb, " = ");
 		migplan__sb_setting_value(&c->sb, migplan_node_text(migplan_node_at(settings, i), NULL));
 	}
@@ -302,7 +279,7 @@ static void order_by_clause(ddl_ctx *c, const migplan_table *t)
 		const char *e = migplan_table_order_by_at(t, i);
 		if (i)
 			migplan__sb_puts(&c->sb, ", ");
-		if (!is_word(e) && migplan_table_column_find(t, e))
+		if (!migplan__sql_is_word(e) && migplan_table_column_find(t, e))
 			migplan__sb_ident(&c->sb, e);
 		else
 			migplan__sb_puts(&c->sb, e);
@@ -431,7 +408,7 @@ static void modify_settings(ddl_ctx *c, const migplan_op *op)
 		} else {
 			migplan__sb_puts(&c->sb, ", ");
 		}
-		bare_name(c, k);
+		migplan__sb_bare_name(&c->sb, k);
 		migplan__sb_puts(&c->sb, " = ");
 		migplan__sb_setting_value(&c->sb, v);
 	}
@@ -448,7 +425,7 @@ static void modify_settings(ddl_ctx *c, const migplan_op *op)
 		} else {
 			migplan__sb_puts(&c->sb, ", ");
 		}
-		bare_name(c, k);
+		migplan__sb_bare_name(&c->sb, k);
 	}
 	if (n)
 		emit(c);

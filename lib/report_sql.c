@@ -180,7 +180,8 @@ void migplan__sql_index_def(migplan__sb *sb, const migplan_index *ix)
 	size_t n = migplan_index_argument_count(ix);
 	migplan__sb_puts(sb, "INDEX ");
 	migplan__sb_ident(sb, migplan_index_name(ix));
-	migplan__sb_printf(sb, " %s TYPE %s", migplan_index_expression(ix), migplan_index_type(ix));
+	migplan__sb_printf(sb, " %s TYPE ", migplan_index_expression(ix));
+	migplan__sb_bare_name(sb, migplan_index_type(ix));
 	if (n) {
 		/* index arguments are SQL fragments as Moose writes them ('0.01', '100') */
 		migplan__sb_putc(sb, '(');

@@ -250,7 +250,8 @@ static void inverse_settings(migplan__rmodel *m, migplan__rstep *s, const migpla
 		} else {
 			migplan__sb_puts(&sb, ", ");
 		}
-		migplan__sb_printf(&sb, "%s = ", k);
+		migplan__sb_bare_name(&sb, k);
+		migplan__sb_puts(&sb, " = ");
 		migplan__sb_setting_value(&sb, v);
 	}
 	if (n)
@@ -266,7 +267,7 @@ static void inverse_settings(migplan__rmodel *m, migplan__rstep *s, const migpla
 		} else {
 			migplan__sb_puts(&sb, ", ");
 		}
-		migplan__sb_puts(&sb, k);
+		migplan__sb_bare_name(&sb, k);
 	}
 	if (n)
 		migplan__radd(m, s, &s->rollback_sql, MIGPLAN__RS_ROLLBACK, "reset the settings it added", &sb);

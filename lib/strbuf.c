@@ -145,3 +145,22 @@ void migplan__sb_reset(migplan__sb *sb)
 	sb->len = sb->cap = 0;
 	sb->failed = 0;
 }
+
+int migplan__sql_is_word(const char *s)
+{
+	if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+void migplan__sb_bare_name(migplan__sb *sb, const char *name)
+{
+	if (migplan__sql_is_word(name))
+		migplan__sb_puts(sb, name);
+	else
+		migplan__sb_ident(sb, name);
+}

@@ -29,6 +29,12 @@ void migplan__sb_literal(migplan__sb *sb, const char *text);
 /* A Moose setting value (always a string in the plan): digits and dots go out bare, as a
  * number, anything else as a literal. */
 void migplan__sb_setting_value(migplan__sb *sb, const char *value);
+/* Names Moose writes bare (engines, setting names, index types, ORDER BY columns): a plain word
+ * ([A-Za-z_][A-Za-z0-9_]*) stays bare, as production gets it; anything else is quoted, so that
+ * a hostile value is one unknown name that ClickHouse refuses, never more SQL. */
+void migplan__sb_bare_name(migplan__sb *sb, const char *name);
+/* 1 when @p s is such a plain word. */
+int migplan__sql_is_word(const char *s);
 /* Hands the string over (NUL-terminated, malloc'd) or fails with ENOMEM; the buffer is reset. */
 migplan_status migplan__sb_finish(migplan__sb *sb, char **out);
 void migplan__sb_reset(migplan__sb *sb);

@@ -432,6 +432,34 @@ static void test_model(const char *fixtures_dir)
 	ok(chdir(cwd) == 0, "back to the build directory");
 }
 
+/* Names the plan carries bare (setting names, index types) cannot smuggle SQL into report SQL:
+ * anything but a plain word comes out backquoted, as in the DDL. */
+static void test_hostile_names(void)
+{
+	static const char plan[] =
+		"created_at: 2026-01-01T00:00:00Z\n"
+		"operations:\n"
+		"- ModifyTableSettings:\n"
+		"    table: t\n"
+		"    before_settings: {'ttl_only_drop_parts = 1, index_granularity': '1', merge_with_ttl_timeout: '60'}\n"
+		"    after_settings: {merge_with_ttl_timeout: '90', 'x = 1; DROP TABLE t': '2'}\n";
+	migplan_plan *p = NULL;
+	migplan_report *r = NULL;
+	char *out = NULL;
+	ok(migplan_plan_load_buffer(&p, plan, strlen(plan), "hostile.yaml", NULL) == MIGPLAN_OK &&
+	   migplan_report_new(&r, p) == MIGPLAN_OK &&
+	   migplan_report_render(r, MIGPLAN_REPORT_CHECKLIST, MIGPLAN_FORMAT_MARKDOWN, &out) == MIGPLAN_OK,
+	   "a plan with hostile setting names renders");
+	ok(out && strstr(out, "`ttl_only_drop_parts = 1, index_granularity` = 1"), "a restored setting name is backquoted");
+	ok(out && strstr(out, "RESET SETTING `x = 1; DROP TABLE t`"), "a reset setting name is backquoted");
+	ok(out && strstr(out, "MODIFY SETTING merge_with_ttl_timeout = 90, `x = 1; DROP TABLE t` = 2"),
+	   "the forward statement quotes it too, and keeps plain names bare as Moose writes them");
+	ok(out && !strstr(out, "SETTING x = 1") && !strstr(out, "SETTING ttl_only_drop_parts = 1"), "no bare hostile name");
+	migplan_free(out);
+	migplan_report_free(r);
+	migplan_plan_free(p);
+}
+
 int main(void)
 {
 	const char *fx = getenv("MIGPLAN_FIXTURES");
@@ -442,6 +470,7 @@ int main(void)
 	test_misuse();
 	test_read_only();
 	test_pr_body_limit();
+	test_hostile_names();
 	if (fx) {
 		test_model(fx);
 		test_write(fx);
