@@ -22,6 +22,21 @@ void migplan__arena_init(migplan__arena *a)
 	a->used_total = 0;
 }
 
+void migplan__arena_init_sized(migplan__arena *a, size_t first)
+{
+	migplan__arena_init(a);
+	first = (first + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	if (first >= ARENA_MIN_CHUNK || first > SIZE_MAX - sizeof(migplan__arena_chunk))
+		return;
+	migplan__arena_chunk *c = malloc(sizeof(*c) + first);
+	if (!c)
+		return; /* the first allocation tries again with the default size */
+	c->next = NULL;
+	c->size = first;
+	c->used = 0;
+	a->head = c;
+}
+
 void migplan__arena_release(migplan__arena *a)
 {
 	migplan__arena_chunk *c = a->head;

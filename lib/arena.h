@@ -16,6 +16,9 @@ typedef struct migplan__arena {
 } migplan__arena;
 
 void migplan__arena_init(migplan__arena *a);
+/* An arena whose first chunk holds @p first bytes (later ones double from there), for the
+ * many small arenas that would each take a 64 KiB chunk otherwise. */
+void migplan__arena_init_sized(migplan__arena *a, size_t first);
 void migplan__arena_release(migplan__arena *a);
 /* NULL on out-of-memory; memory is 16-byte aligned and not zeroed. */
 void *migplan__arena_alloc(migplan__arena *a, size_t size);

@@ -837,6 +837,10 @@ migplan_status migplan__sql_scan(migplan__sqlinfo *out, const char *text, size_t
 	migplan__arena_init(&out->arena);
 	if (!text)
 		return MIGPLAN_OK;
+	/* The texts are mostly short expressions and an analysis keeps thousands of scans: size
+	 * the first chunk by the text (its names, copied, and the arrays rarely need more than
+	 * twice its length), not the 64 KiB a document's arena starts with. */
+	migplan__arena_init_sized(&out->arena, 256 + 2 * len);
 	scanner sc = {out, text, len, NULL, 0, 0};
 	if (!tokenize(&sc)) {
 		free(sc.toks);
