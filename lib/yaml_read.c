@@ -1047,12 +1047,31 @@ static int fast_line(fast *f, const char *p, const char *e, uint32_t c)
 	return colon ? fast_entry(f, p, e, colon) : FAST_BAIL;
 }
 
+/* 1 when no byte of the ASCII word @p w is a control character other than a line feed. Each
+ * test sets a byte's high bit without carrying into the next byte, since all bytes are < 0x80:
+ * b + 0x60 for b >= 0x20, (b ^ 0x0A) + 0x7F for b != 0x0A, (b ^ 0x7F) + 0x7F for b != 0x7F. */
+static int fast_word_ok(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t printable = w + 0x60 * ones;
+	uint64_t not_lf = (w ^ 0x0A * ones) + 0x7F * ones;
+	uint64_t not_del = (w ^ 0x7F * ones) + 0x7F * ones;
+	return !(((~printable & not_lf) | ~not_del) & high);
+}
+
 /* Only printable ASCII and line feeds: positions are then byte offsets. */
 static int fast_input_ok(const reader *r)
 {
 	if (r->ascii_len != r->len)
 		return 0;
-	for (size_t i = 0; i < r->len; i++) {
+	size_t i = 0;
+	for (; r->len - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, r->buf + i, 8);
+		if (!fast_word_ok(w))
+			return 0;
+	}
+	for (; i < r->len; i++) {
 		unsigned char c = r->buf[i];
 		if ((c < 0x20 && c != '\n') || c == 0x7F)
 			return 0;
