@@ -186,16 +186,22 @@ static int tokenize(scanner *sc)
 
 /* ---------------------------------------------------------------- token predicates */
 
+/* Tokens are tried against many keywords in turn: the kind and the first letter (either case;
+ * keywords are letters) rule out most before the word is measured. */
 static int kw(const tok *t, const char *word)
 {
+	if (!t || t->kind != TK_WORD || ((unsigned char)*t->p | 0x20) != ((unsigned char)*word | 0x20))
+		return 0;
 	size_t n = strlen(word);
-	return t && t->kind == TK_WORD && t->len == n && strncasecmp(t->p, word, n) == 0;
+	return t->len == n && strncasecmp(t->p, word, n) == 0;
 }
 
 static int punct(const tok *t, const char *p)
 {
+	if (!t || t->kind != TK_PUNCT || *t->p != *p)
+		return 0;
 	size_t n = strlen(p);
-	return t && t->kind == TK_PUNCT && t->len == n && memcmp(t->p, p, n) == 0;
+	return t->len == n && memcmp(t->p, p, n) == 0;
 }
 
 static int is_name_tok(const tok *t)
