@@ -746,13 +746,13 @@ static migplan_status on_event(reader *r, const yaml_event_t *ev, int *done)
  * quoted scalars, `[]` and `{}`, comment lines. This scanner reads exactly that part and hands
  * on_event() the events libyaml would give, with the same marks; it refuses everything else
  * (tabs, CR, non-ASCII, block scalars, anchors, tags, flow content, multi-line scalars, empty
- * values, keys it is not sure of...). A dry run decides first, so that an input it refuses
- * goes whole to libyaml, which then also gives the errors. */
+ * values, keys it is not sure of...), and an input it refuses anywhere goes whole to libyaml,
+ * which then also gives the errors. */
 
 #define FAST_DEPTH 64
 
 typedef struct fast {
-	reader *r;             /* NULL in the dry run: nothing is emitted */
+	reader *r;
 	const char *s, *end;
 	const char *line_start;
 	uint32_t line;         /* 0-based, like libyaml's marks */
@@ -779,11 +779,13 @@ static yaml_mark_t fast_mark(const fast *f, const char *p)
 	return m;
 }
 
+/* After on_event() fails the scan goes on without emitting: only an input that is the fast
+ * path's to its end keeps that failure (see fast_parse). */
 static int fast_emit(fast *f, yaml_event_t *ev)
 {
-	if (f->r && !f->st)
+	if (!f->st)
 		f->st = on_event(f->r, ev, &f->done);
-	return f->st ? FAST_BAIL : FAST_OK;
+	return FAST_OK;
 }
 
 static int fast_open(fast *f, const char *p, int map, int flow)
@@ -867,7 +869,7 @@ static int fast_quoted(fast *f, const char *q, const char *e, const char **close
 	*close = p + 1;
 	n = (size_t)(p - q - 1);
 	const char *text = q + 1;
-	if (doubled && f->r) {
+	if (doubled && !f->st) {
 		if (n > f->tmp_cap) {
 			char *t = realloc(f->tmp, n);
 			if (!t) {
@@ -1109,26 +1111,39 @@ static int fast_run(fast *f)
 	return fast_emit(f, &ev);
 }
 
-/* 1 when the fast path read the input (*st: how that went), 0 when it is libyaml's. */
+/* The reader as it was before any event, for libyaml after the fast path gave up. */
+static migplan_status reader_restart(reader *r)
+{
+	migplan__doc_free(r->doc);
+	r->doc = migplan__reader_doc_new(r->path, r->bom + r->len, MIGPLAN__DOC_YAML);
+	r->nframes = 0;
+	r->nkids = 0;
+	r->documents = 0;
+	r->aliases = 0;
+	return r->doc ? MIGPLAN_OK : migplan__error_oom();
+}
+
+/* 1 when the fast path read the input (*st: how that went), 0 when it is libyaml's (the reader
+ * is then as it was). An input the fast path refuses anywhere goes whole to libyaml, even
+ * after on_event() failed on an earlier part: libyaml may then report another problem first,
+ * and its answer is the reference. */
 static int fast_parse(reader *r, migplan_status *st)
 {
 	if (!fast_input_ok(r))
 		return 0;
 	fast f;
 	memset(&f, 0, sizeof f);
-	f.s = (const char *)r->buf;
-	f.end = f.s + r->len;
-	if (!fast_run(&f))
-		return 0;
-	memset(&f, 0, sizeof f);
 	f.r = r;
 	f.s = (const char *)r->buf;
 	f.end = f.s + r->len;
-	fast_run(&f);
+	int ok = fast_run(&f);
 	free(f.tmp);
-	/* the dry run accepted the input, so only on_event can have stopped this run */
-	*st = f.st;
-	return 1;
+	if (ok) {
+		*st = f.st;
+		return 1;
+	}
+	*st = reader_restart(r);
+	return *st != MIGPLAN_OK;
 }
 
 static migplan_status parse_events(reader *r)
