@@ -191,6 +191,28 @@ size_t fuzz_walk_node(const migplan_node *n, const fuzz_lines *l, unsigned depth
 	return total;
 }
 
+void fuzz_check_same_tree_crlf(const migplan_node *a, const migplan_node *b, unsigned depth)
+{
+	FUZZ_CHECK(depth <= FUZZ_MAX_DEPTH + 1);
+	FUZZ_CHECK((a == NULL) == (b == NULL));
+	if (!a)
+		return;
+	FUZZ_CHECK(migplan_node_kind_of(a) == migplan_node_kind_of(b));
+	FUZZ_CHECK(migplan_node_line(a) == migplan_node_line(b));
+	FUZZ_CHECK(migplan_node_column(a) == migplan_node_column(b));
+	FUZZ_CHECK(migplan_node_offset(a) + migplan_node_line(a) - 1 == migplan_node_offset(b));
+	size_t la = 0, lb = 0;
+	const char *ta = migplan_node_text(a, &la), *tb = migplan_node_text(b, &lb);
+	FUZZ_CHECK((ta == NULL) == (tb == NULL));
+	FUZZ_CHECK(la == lb && (!ta || !memcmp(ta, tb, la)));
+	size_t n = migplan_node_count(a);
+	FUZZ_CHECK(n == migplan_node_count(b));
+	for (size_t i = 0; i < n; i++) {
+		fuzz_check_same_tree_crlf(migplan_node_key_at(a, i), migplan_node_key_at(b, i), depth + 1);
+		fuzz_check_same_tree_crlf(migplan_node_at(a, i), migplan_node_at(b, i), depth + 1);
+	}
+}
+
 /* ---- type trees ---- */
 
 /* ClickHouse does not print an aggregate function state version of 0

@@ -43,6 +43,10 @@ void fuzz_check_error_position(const fuzz_lines *l, const char *path);
  * Aliases share nodes, so the walk is bounded by the options' max_nodes, not by the input. */
 size_t fuzz_walk_node(const migplan_node *n, const fuzz_lines *l, unsigned depth);
 
+/* Two reads of one document whose second copy has CRLF for every LF: same kinds, texts,
+ * lines and columns; each offset grown by the line breaks before it (line - 1). */
+void fuzz_check_same_tree_crlf(const migplan_node *lf, const migplan_node *crlf, unsigned depth);
+
 /* Every accessor of a type tree; renders it, reparses the rendering and compares. */
 void fuzz_walk_chtype(const migplan_chtype *t, unsigned depth);
 void fuzz_walk_table(const migplan_table *t);
