@@ -208,11 +208,64 @@ static void check_ddl(void)
 	migplan_free(q);
 }
 
+/* The kinds no fixture holds: projections, sample-by and a view drop, with and without the
+ * definitions in remote_state.json that their inverses need. */
+static void check_remaining_kinds(void)
+{
+	static const char plan[] =
+		"created_at: 2026-01-01T00:00:00Z\n"
+		"operations:\n"
+		"- DropView: {name: v}\n"
+		"- DropTableProjection: {table: t, projection_name: p}\n"
+		"- AddTableProjection: {table: t, projection: {name: p2, body: 'SELECT a ORDER BY b'}}\n"
+		"- ModifySampleBy: {table: t, expression: intHash32(a)}\n"
+		"- RemoveSampleBy: {table: t}\n"
+		"- DropView: {name: unknown_view}\n"
+		"- DropTableProjection: {table: t, projection_name: unknown_projection}\n";
+	static const char remote[] =
+		"{\"default_database\": \"local\", \"tables\": {\"t\": {\"name\": \"t\", \"order_by\": [\"a\"], "
+		"\"sample_by\": \"a\", \"source_primitive\": {\"name\": \"t\"}, "
+		"\"projections\": [{\"name\": \"p\", \"body\": \"SELECT a ORDER BY a\"}], "
+		"\"columns\": [{\"name\": \"a\", \"data_type\": \"UInt64\", \"required\": true}, "
+		"{\"name\": \"b\", \"data_type\": \"String\", \"required\": true}]}}, "
+		"\"views\": {\"v\": {\"name\": \"v\", \"selectSql\": \"SELECT a FROM t\", \"sourceTables\": [\"t\"]}}}";
+	static const expect_op want[] = {
+		{"DropView", D, NONE, 1, "CreateView"},
+		{"DropTableProjection", D, NONE, 1, "AddTableProjection"},
+		{"AddTableProjection", A, NONE, 1, "DropTableProjection"},
+		{"ModifySampleBy", M, NONE, 1, "ModifySampleBy"},
+		{"RemoveSampleBy", M, NONE, 1, "ModifySampleBy"},
+		/* no definition in remote_state.json: no inverse, so not reversible */
+		{"DropView", D, NONE, 0, NULL},
+		{"DropTableProjection", D, NONE, 0, NULL},
+	};
+	migplan_plan *p = NULL;
+	migplan_snapshot *snap = NULL;
+	ok(migplan_plan_load_buffer(&p, plan, strlen(plan), "kinds.yaml", NULL) == MIGPLAN_OK &&
+	   migplan_snapshot_load_buffer(&snap, remote, strlen(remote), "remote.json", NULL) == MIGPLAN_OK &&
+	   migplan_plan_attach_snapshots(p, snap, NULL) == MIGPLAN_OK, "hand-written plan with the remaining kinds loads");
+	for (size_t i = 0; p && i < sizeof(want) / sizeof(want[0]); i++) {
+		const migplan_op *op = migplan_plan_op_at(p, i);
+		is_str(migplan_op_kind_name(migplan_op_kind_of(op)), want[i].kind, "kinds op %zu: kind", i);
+		is_str(migplan_category_name(migplan_op_category(op)), want[i].category, "kinds op %zu: category", i);
+		is_str(migplan_data_loss_name(migplan_op_data_loss(op)), want[i].loss, "kinds op %zu: loss", i);
+		is_int(migplan_op_reversible(op), want[i].reversible, "kinds op %zu: reversible", i);
+		is_str(migplan_op_kind_name(migplan_op_inverse_kind(op)), want[i].inverse, "kinds op %zu: inverse", i);
+	}
+	is_str(migplan_op_inverse_description(migplan_plan_op_at(p, 4)), "ModifySampleBy `local`.`t` `a`",
+	       "RemoveSampleBy is undone with the remote SAMPLE BY");
+	is_str(migplan_change_type_name(migplan_plan_change_type(p)), "mixed", "kinds: change type");
+	is_int(migplan_plan_category_count(p, MIGPLAN_CATEGORY_METADATA), 2, "kinds: two metadata operations");
+	migplan_plan_free(p);
+	migplan_snapshot_free(snap);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
 		check_plan(&plans[i]);
 	check_without_snapshots();
+	check_remaining_kinds();
 	check_empty_and_null();
 	check_ddl();
 	return done_testing();
