@@ -154,7 +154,7 @@ static void scalar_arg(ddl_ctx *c, const migplan_node *v, int first)
 }
 
 /* The MergeTree family's engine parameters are column names, not literals. */
-static void merge_tree_params(ddl_ctx *c, const char *variant, const migplan_node *p)
+static void merge_tree_params(ddl_ctx *c, const migplan_node *p)
 {
 	static const char *const keys[] = {"ver", "is_deleted", "sign", "version", NULL};
 	int first = 1;
@@ -179,7 +179,6 @@ static void merge_tree_params(ddl_ctx *c, const char *variant, const migplan_nod
 	}
 	if (!first)
 		migplan__sb_putc(&c->sb, ')');
-	(void)variant;
 }
 
 static int is_local_merge_tree(const char *engine)
@@ -215,7 +214,7 @@ static void engine_clause(ddl_ctx *c, const migplan_table *t)
 				return;
 			}
 		}
-		merge_tree_params(c, engine, params);
+		merge_tree_params(c, params);
 		return;
 	}
 	/* Other engines (Kafka, S3, Merge, Buffer, ...): their scalar parameters in Moose's field order. */
