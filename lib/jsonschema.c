@@ -610,6 +610,12 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 			/* a lazy quantifier finds a match exactly when the greedy one does */
 			if (i < n && s[i] == '?')
 				i++;
+			/* ECMA-262 refuses a quantifier of a quantifier (`a++`, `a*{2}`: nothing to
+			 * repeat), and POSIX regcomp would expand a run of them without bound */
+			size_t qend;
+			if (i < n && (s[i] == '*' || s[i] == '+' || s[i] == '?' ||
+			              (s[i] == '{' && quantifier_at(s, n, i, &qend))))
+				return "a quantifier cannot follow a quantifier (nothing to repeat)";
 			continue;
 		}
 		if (c == '.') {

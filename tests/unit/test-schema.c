@@ -367,6 +367,17 @@ static void test_schema_errors(void)
 	snprintf(path, sizeof path, "%s/schema/no-such-file.json", data_dir);
 	ok(migplan_schema_load_file(&s, path, NULL) == MIGPLAN_EIO && s == NULL,
 	   "missing schema file: EIO");
+	/* found by fuzzing: a run of stacked quantifiers made regcomp use gigabytes; ECMA refuses it */
+	static const char stacked[] = "{\"pattern\": \"^o+++++++++++++++++++++++++++++++$\"}";
+	st = migplan_schema_load_buffer(&s, stacked, strlen(stacked), "stacked.json", NULL);
+	e = migplan_error_last();
+	if (!ok(st == MIGPLAN_ESCHEMA && s == NULL && strstr(migplan_error_message(e), "nothing to repeat"),
+	        "a quantifier of a quantifier: ESCHEMA (nothing to repeat)"))
+		show_error();
+	static const char single[] = "{\"pattern\": \"^o+?[a-z]{2,3}?x*$\"}";
+	ok(migplan_schema_load_buffer(&s, single, strlen(single), "single.json", NULL) == MIGPLAN_OK,
+	   "single and lazy quantifiers still load");
+	migplan_schema_free(s);
 }
 
 /* 20 schemas per array level and 250 levels: past the validator's recursion bound. */
