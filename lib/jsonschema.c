@@ -548,13 +548,89 @@ static int quantifier_at(const char *s, size_t n, size_t i, size_t *end)
 	return 1;
 }
 
+/* What regcomp is asked to build, bounded. glibc parses groups recursively and expands a
+ * counted repetition x{n,m} into m copies of x, so nested ones multiply: 30,000 nested
+ * groups overflowed the stack, and ((a{1,255}){1,255}){1,255} took 24 GB and 50 s (found by
+ * fuzzing). Each atom counts 1, a group what it holds, and a repetition multiplies what it
+ * repeats; a pattern past these bounds is refused. Real ones (`\d{1,3}`) are far below. */
+#define PATTERN_MAX_GROUPS 100
+#define PATTERN_MAX_COPIES 2000
+
+typedef struct pattern_cost {
+	size_t sum[PATTERN_MAX_GROUPS + 1]; /* copies in each open group so far */
+	size_t depth;
+	size_t last;                        /* copies in the last atom or group */
+} pattern_cost;
+
+static const char *cost_add(pattern_cost *k, size_t copies)
+{
+	k->last = copies;
+	k->sum[k->depth] += copies;
+	if (k->sum[k->depth] > PATTERN_MAX_COPIES)
+		return "pattern too large once its counted repetitions are expanded (more than 2000 "
+		       "copies): POSIX regcomp cannot build it in bounded memory";
+	return NULL;
+}
+
+static const char *cost_open(pattern_cost *k)
+{
+	if (k->depth == PATTERN_MAX_GROUPS)
+		return "groups nested more than 100 deep";
+	k->sum[++k->depth] = 0;
+	k->last = 0;
+	return NULL;
+}
+
+static const char *cost_close(pattern_cost *k)
+{
+	if (!k->depth)
+		return NULL; /* unbalanced: regcomp refuses it */
+	size_t inner = k->sum[k->depth--];
+	return cost_add(k, inner);
+}
+
+/* The quantifier at s[i] (valid, see quantifier_at) repeats the last item: how many copies
+ * regcomp makes of it (`+` one more, `*` and `?` none, {n} n, {n,} n + 1, {n,m} m). */
+static const char *cost_repeat(pattern_cost *k, const char *s, size_t i)
+{
+	size_t copies = 1;
+	if (s[i] == '+') {
+		copies = 2;
+	} else if (s[i] == '{') {
+		size_t a = 0, b = 0, p = i + 1;
+		int comma = 0, upper = 0;
+		for (; s[p] != '}'; p++) {
+			if (s[p] == ',') {
+				comma = 1;
+			} else {
+				size_t *v = comma ? &b : &a;
+				upper |= comma;
+				/* saturate: anything this large is refused below anyway */
+				*v = *v > PATTERN_MAX_COPIES ? *v : *v * 10 + (size_t)(s[p] - '0');
+			}
+		}
+		copies = !comma ? a : upper ? b : a + 1;
+		if (copies == 0)
+			copies = 1;
+	}
+	/* item <= PATTERN_MAX_COPIES and copies < 10 * PATTERN_MAX_COPIES + 10: no overflow */
+	size_t item = k->last;
+	k->sum[k->depth] -= item; /* counted once already: count it with its copies instead */
+	return cost_add(k, item * copies > PATTERN_MAX_COPIES ? PATTERN_MAX_COPIES + 1 : item * copies);
+}
+
 /* Translates the ECMA-262 pattern s[0..n) to a POSIX ERE. Returns NULL or the reason the
  * pattern cannot be expressed (with *at the byte offset of the construct). */
 static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, size_t *at,
                                      int bytes)
 {
 	size_t i = 0;
+	pattern_cost cost;
+	memset(&cost, 0, sizeof cost);
+	const char *why = NULL;
 	while (i < n) {
+		if (why)
+			return why; /* *at still names the construct that went over a bound */
 		char c = s[i];
 		*at = i;
 		if (c == '\0')
@@ -564,10 +640,11 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 				return "pattern ends with a backslash";
 			int ch;
 			char cls;
-			const char *why = parse_escape(s, n, &i, &ch, &cls);
+			why = parse_escape(s, n, &i, &ch, &cls);
 			if (why)
 				return why;
 			i++;
+			why = cost_add(&cost, 1);
 			if (cls) {
 				js_cset set;
 				memset(&set, 0, sizeof set);
@@ -579,9 +656,10 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 			continue;
 		}
 		if (c == '[') {
-			const char *why = translate_class(s, n, &i, out, bytes);
+			why = translate_class(s, n, &i, out, bytes);
 			if (why)
 				return why;
+			why = cost_add(&cost, 1);
 			continue;
 		}
 		if (c == '(') {
@@ -589,12 +667,14 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 				if (i + 2 < n && s[i + 2] == ':') {
 					migplan__sb_putc(out, '(');
 					i += 3;
+					why = cost_open(&cost);
 					continue;
 				}
 				return "lookaround assertions and named groups are not supported";
 			}
 			migplan__sb_putc(out, '(');
 			i++;
+			why = cost_open(&cost);
 			continue;
 		}
 		if (c == '*' || c == '+' || c == '?' || c == '{') {
@@ -603,8 +683,11 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 				/* ECMA (Annex B) reads a stray { literally */
 				migplan__sb_append(out, "\\{", 2);
 				i++;
+				why = cost_add(&cost, 1);
 				continue;
 			}
+			if ((why = cost_repeat(&cost, s, i)))
+				return why;
 			migplan__sb_append(out, s + i, end - i);
 			i = end;
 			/* a lazy quantifier finds a match exactly when the greedy one does */
@@ -624,6 +707,7 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 			set.in['\n'] = set.in['\r'] = 1;
 			cset_emit(out, &set, 1, bytes);
 			i++;
+			why = cost_add(&cost, 1);
 			continue;
 		}
 		if ((unsigned char)c >= 0x80) {
@@ -635,18 +719,24 @@ static const char *translate_pattern(const char *s, size_t n, migplan__sb *out, 
 			migplan__sb_append(out, s + i, j - i);
 			migplan__sb_putc(out, ')');
 			i = j;
+			why = cost_add(&cost, 1);
 			continue;
 		}
 		if (c == ']' || c == '}') {
 			migplan__sb_putc(out, c);
 			i++;
+			why = cost_add(&cost, 1);
 			continue;
 		}
 		/* ^ $ | ) and ordinary characters mean the same in both dialects */
 		migplan__sb_putc(out, c);
 		i++;
+		if (c == ')')
+			why = cost_close(&cost);
+		else if (c != '^' && c != '$' && c != '|')
+			why = cost_add(&cost, 1);
 	}
-	return NULL;
+	return why;
 }
 
 /* The literal text every match must start with, for "^literal..." patterns without '|'. */
@@ -973,9 +1063,10 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 	}
 	if (why) {
 		free(ere.ptr);
+		/* a long pattern is cut, so that the reason fits in the message */
 		return migplan__error_node(MIGPLAN_ESCHEMA, val,
-		                           "pattern \"%s\" cannot be used: %s (at character %zu)",
-		                           val->u.s.ptr, why, at + 1), 0;
+		                           "pattern \"%.100s%s\" cannot be used: %s (at character %zu)",
+		                           val->u.s.ptr, val->u.s.len > 100 ? "..." : "", why, at + 1), 0;
 	}
 	js_regex *r = migplan__arena_zalloc(&c->out->arena, sizeof *r);
 	char *prefix = r ? migplan__arena_alloc(&c->out->arena, val->u.s.len + 1) : NULL;
@@ -988,8 +1079,8 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 	if (rc != 0) {
 		char msg[160];
 		regerror(rc, &r->re, msg, sizeof msg);
-		return migplan__error_node(MIGPLAN_ESCHEMA, val, "pattern \"%s\" is invalid: %s",
-		                           val->u.s.ptr, msg), 0;
+		return migplan__error_node(MIGPLAN_ESCHEMA, val, "pattern \"%.100s%s\" is invalid: %s",
+		                           val->u.s.ptr, val->u.s.len > 100 ? "..." : "", msg), 0;
 	}
 	r->next = c->out->regexes;
 	c->out->regexes = r;

@@ -301,6 +301,35 @@ static void test_depth(void)
 	migplan_free(out);
 	free(t.p);
 
+	/* a schema pattern: regcomp would recurse once per group (a stack overflow at 30,000) */
+	t = (text){0};
+	puts_(&t, "{\"pattern\": \"");
+	repeat(&t, "(", DEEP);
+	puts_(&t, "a");
+	repeat(&t, ")", DEEP);
+	puts_(&t, "\"}");
+	measure_start(&m);
+	st = migplan_schema_load_buffer(&schema, t.p, t.len, "schema.json", NULL);
+	measure_stop(&m);
+	check_refusal("100,000 nested groups in a schema pattern", st, MIGPLAN_ESCHEMA, "nested", 0, 0);
+	check_cost("100,000 nested groups in a schema pattern", &m, REFUSAL_MAX_KB);
+	migplan_schema_free(schema);
+	free(t.p);
+	/* and counted repetitions that multiply: 255^3 copies for regcomp (24 GB, 50 s) */
+	static const char rep3[] = "{\"pattern\": \"((a{1,255}){1,255}){1,255}\"}";
+	measure_start(&m);
+	st = migplan_schema_load_buffer(&schema, rep3, sizeof rep3 - 1, "schema.json", NULL);
+	measure_stop(&m);
+	check_refusal("nested counted repetitions in a schema pattern", st, MIGPLAN_ESCHEMA,
+	              "repetitions", 0, 0);
+	check_cost("nested counted repetitions in a schema pattern", &m, REFUSAL_MAX_KB);
+	migplan_schema_free(schema);
+	static const char small[] = "{\"pattern\": \"^Decimal\\\\(\\\\d{1,3},\\\\s*\\\\d{1,3}\\\\)$\"}";
+	ok(migplan_schema_load_buffer(&schema, small, sizeof small - 1, "schema.json", NULL) == MIGPLAN_OK,
+	   "the Moose schema's own patterns are well within the bounds");
+	migplan_schema_free(schema);
+	schema = NULL;
+
 	/* a ClickHouse type string: refused by the type parser's own depth bound */
 	t = (text){0};
 	repeat(&t, "Array(", DEEP);
