@@ -42,9 +42,36 @@ struct migplan_node {
 };
 
 struct migplan__pair {
-	migplan_node *key;   /* always a scalar node; its text is the key */
-	migplan_node *value;
+	const migplan_node *key;   /* always a scalar node; its text is the key */
+	const migplan_node *value;
 };
+
+/* Accessors for the library's own code (the public ones in node.c check their arguments;
+ * these trust the caller to pass the right kind). */
+static inline uint32_t migplan__nkids(const migplan_node *n) /* pairs of a map, items of a seq */
+{
+	return n->kind == MIGPLAN_NODE_MAP ? n->u.map.count : n->u.seq.count;
+}
+static inline const migplan_node *migplan__item(const migplan_node *seq, size_t i)
+{
+	return seq->u.seq.items[i];
+}
+static inline const migplan_node *migplan__key(const migplan_node *map, size_t i)
+{
+	return map->u.map.pairs[i].key;
+}
+static inline const migplan_node *migplan__val(const migplan_node *map, size_t i)
+{
+	return map->u.map.pairs[i].value;
+}
+static inline const char *migplan__sptr(const migplan_node *scalar)
+{
+	return scalar->u.s.ptr;
+}
+static inline uint32_t migplan__slen(const migplan_node *scalar)
+{
+	return scalar->u.s.len;
+}
 
 typedef enum migplan__doc_format {
 	MIGPLAN__DOC_YAML = 0,

@@ -67,7 +67,7 @@ static int is_number_kind(migplan_node_kind k)
 
 static int text_is(const migplan_node *n, const char *s, size_t len)
 {
-	return n->u.s.len == len && memcmp(n->u.s.ptr, s, len) == 0;
+	return migplan__slen(n) == len && memcmp(migplan__sptr(n), s, len) == 0;
 }
 
 /* Index of @p key in a mapping, or -1. Keys are compared as bytes. */
@@ -75,8 +75,8 @@ static long map_find(const migplan_node *map, const char *key, size_t len)
 {
 	if (kind_of(map) != MIGPLAN_NODE_MAP)
 		return -1;
-	for (uint32_t i = 0; i < map->u.map.count; i++)
-		if (text_is(map->u.map.pairs[i].key, key, len))
+	for (uint32_t i = 0; i < migplan__nkids(map); i++)
+		if (text_is(migplan__key(map, i), key, len))
 			return (long)i;
 	return -1;
 }
@@ -228,9 +228,9 @@ static int parse_float(const char *s, size_t len, js_num *out)
 static int num_of(const migplan_node *n, js_num *out)
 {
 	if (kind_of(n) == MIGPLAN_NODE_INT)
-		return parse_int(n->u.s.ptr, n->u.s.len, out);
+		return parse_int(migplan__sptr(n), migplan__slen(n), out);
 	if (kind_of(n) == MIGPLAN_NODE_FLOAT)
-		return parse_float(n->u.s.ptr, n->u.s.len, out);
+		return parse_float(migplan__sptr(n), migplan__slen(n), out);
 	return 0;
 }
 
@@ -268,21 +268,21 @@ static int values_equal(const migplan_node *a, const migplan_node *b)
 	case MIGPLAN_NODE_BOOL:
 		return migplan_node_bool(a) == migplan_node_bool(b);
 	case MIGPLAN_NODE_STRING:
-		return text_is(a, b->u.s.ptr, b->u.s.len);
+		return text_is(a, migplan__sptr(b), migplan__slen(b));
 	case MIGPLAN_NODE_SEQ:
-		if (a->u.seq.count != b->u.seq.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return 0;
-		for (uint32_t i = 0; i < a->u.seq.count; i++)
-			if (!values_equal(a->u.seq.items[i], b->u.seq.items[i]))
+		for (uint32_t i = 0; i < migplan__nkids(a); i++)
+			if (!values_equal(migplan__item(a, i), migplan__item(b, i)))
 				return 0;
 		return 1;
 	case MIGPLAN_NODE_MAP:
-		if (a->u.map.count != b->u.map.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return 0;
-		for (uint32_t i = 0; i < a->u.map.count; i++) {
-			const migplan_node *k = a->u.map.pairs[i].key;
-			long j = map_find(b, k->u.s.ptr, k->u.s.len);
-			if (j < 0 || !values_equal(a->u.map.pairs[i].value, b->u.map.pairs[j].value))
+		for (uint32_t i = 0; i < migplan__nkids(a); i++) {
+			const migplan_node *k = migplan__key(a, i);
+			long j = map_find(b, migplan__sptr(k), migplan__slen(k));
+			if (j < 0 || !values_equal(migplan__val(a, i), migplan__val(b, j)))
 				return 0;
 		}
 		return 1;
@@ -1015,13 +1015,13 @@ static int compile_type(js_schema *s, const migplan_node *val)
 	const migplan_node *one = val;
 	uint32_t n = 1;
 	if (kind_of(val) == MIGPLAN_NODE_SEQ) {
-		n = val->u.seq.count;
+		n = migplan__nkids(val);
 		if (n == 0)
 			return migplan__error_node(MIGPLAN_ESCHEMA, val, "\"type\" must not be empty"), 0;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (kind_of(val) == MIGPLAN_NODE_SEQ)
-			one = val->u.seq.items[i];
+			one = migplan__item(val, i);
 		unsigned bit = 0;
 		if (kind_of(one) == MIGPLAN_NODE_STRING)
 			for (size_t t = 0; t < sizeof type_names / sizeof type_names[0]; t++)
@@ -1056,7 +1056,7 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 	migplan__sb ere = MIGPLAN__SB_INIT;
 	size_t at = 0;
 	/* regcomp reads the pattern in the current locale: see cset_emit */
-	const char *why = translate_pattern(val->u.s.ptr, val->u.s.len, &ere, &at, MB_CUR_MAX == 1);
+	const char *why = translate_pattern(migplan__sptr(val), migplan__slen(val), &ere, &at, MB_CUR_MAX == 1);
 	if (ere.failed) {
 		free(ere.ptr);
 		return oom_status(), 0;
@@ -1066,10 +1066,10 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 		/* a long pattern is cut, so that the reason fits in the message */
 		return migplan__error_node(MIGPLAN_ESCHEMA, val,
 		                           "pattern \"%.100s%s\" cannot be used: %s (at character %zu)",
-		                           val->u.s.ptr, val->u.s.len > 100 ? "..." : "", why, at + 1), 0;
+		                           migplan__sptr(val), migplan__slen(val) > 100 ? "..." : "", why, at + 1), 0;
 	}
 	js_regex *r = migplan__arena_zalloc(&c->out->arena, sizeof *r);
-	char *prefix = r ? migplan__arena_alloc(&c->out->arena, val->u.s.len + 1) : NULL;
+	char *prefix = r ? migplan__arena_alloc(&c->out->arena, migplan__slen(val) + 1) : NULL;
 	if (!prefix) {
 		free(ere.ptr);
 		return oom_status(), 0;
@@ -1080,12 +1080,12 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 		char msg[160];
 		regerror(rc, &r->re, msg, sizeof msg);
 		return migplan__error_node(MIGPLAN_ESCHEMA, val, "pattern \"%.100s%s\" is invalid: %s",
-		                           val->u.s.ptr, val->u.s.len > 100 ? "..." : "", msg), 0;
+		                           migplan__sptr(val), migplan__slen(val) > 100 ? "..." : "", msg), 0;
 	}
 	r->next = c->out->regexes;
 	c->out->regexes = r;
-	r->source = val->u.s.ptr;
-	r->prefix_len = literal_prefix(val->u.s.ptr, val->u.s.len, prefix);
+	r->source = migplan__sptr(val);
+	r->prefix_len = literal_prefix(migplan__sptr(val), migplan__slen(val), prefix);
 	r->prefix = prefix;
 	s->pattern = r;
 	return 1;
@@ -1095,24 +1095,24 @@ static int compile_pattern(js_compiler *c, js_schema *s, const migplan_node *val
 static int compile_list(js_compiler *c, const migplan_node *val, const char *path, const char *kw,
                         js_schema ***out, uint32_t *count)
 {
-	if (kind_of(val) != MIGPLAN_NODE_SEQ || val->u.seq.count == 0)
+	if (kind_of(val) != MIGPLAN_NODE_SEQ || migplan__nkids(val) == 0)
 		return migplan__error_node(MIGPLAN_ESCHEMA, val,
 		                           "\"%s\" must be a non-empty array of schemas", kw), 0;
 	const char *base = path_join(c, path, kw, strlen(kw));
 	js_schema **list = base ? migplan__arena_alloc(&c->out->arena,
-	                                               val->u.seq.count * sizeof *list) : NULL;
+	                                               migplan__nkids(val) * sizeof *list) : NULL;
 	if (!list)
 		return oom_status(), 0;
-	for (uint32_t i = 0; i < val->u.seq.count; i++) {
+	for (uint32_t i = 0; i < migplan__nkids(val); i++) {
 		const char *p = path_index(c, base, i);
 		if (!p)
 			return oom_status(), 0;
-		list[i] = compile_schema(c, val->u.seq.items[i], p);
+		list[i] = compile_schema(c, migplan__item(val, i), p);
 		if (!list[i])
 			return 0;
 	}
 	*out = list;
-	*count = val->u.seq.count;
+	*count = migplan__nkids(val);
 	return 1;
 }
 
@@ -1134,23 +1134,23 @@ static int compile_properties(js_compiler *c, js_schema *s, const migplan_node *
 		return migplan__error_node(MIGPLAN_ESCHEMA, val, "\"%s\" must be an object", kw), 0;
 	const char *base = path_join(c, path, kw, strlen(kw));
 	js_prop *props = base ? migplan__arena_alloc(&c->out->arena,
-	                                             (val->u.map.count + 1) * sizeof *props) : NULL;
+	                                             (migplan__nkids(val) + 1) * sizeof *props) : NULL;
 	if (!props)
 		return oom_status(), 0;
-	for (uint32_t i = 0; i < val->u.map.count; i++) {
-		const migplan_node *k = val->u.map.pairs[i].key;
-		const char *p = path_join(c, base, k->u.s.ptr, k->u.s.len);
+	for (uint32_t i = 0; i < migplan__nkids(val); i++) {
+		const migplan_node *k = migplan__key(val, i);
+		const char *p = path_join(c, base, migplan__sptr(k), migplan__slen(k));
 		if (!p)
 			return oom_status(), 0;
-		props[i].name = k->u.s.ptr;
-		props[i].len = k->u.s.len;
-		props[i].schema = compile_schema(c, val->u.map.pairs[i].value, p);
+		props[i].name = migplan__sptr(k);
+		props[i].len = migplan__slen(k);
+		props[i].schema = compile_schema(c, migplan__val(val, i), p);
 		if (!props[i].schema)
 			return 0;
 	}
 	if (store) {
 		s->props = props;
-		s->nprops = val->u.map.count;
+		s->nprops = migplan__nkids(val);
 	}
 	return 1;
 }
@@ -1158,8 +1158,8 @@ static int compile_properties(js_compiler *c, js_schema *s, const migplan_node *
 static int compile_required(js_schema *s, const migplan_node *val)
 {
 	int ok = kind_of(val) == MIGPLAN_NODE_SEQ;
-	for (uint32_t i = 0; ok && i < val->u.seq.count; i++)
-		ok = kind_of(val->u.seq.items[i]) == MIGPLAN_NODE_STRING;
+	for (uint32_t i = 0; ok && i < migplan__nkids(val); i++)
+		ok = kind_of(migplan__item(val, i)) == MIGPLAN_NODE_STRING;
 	if (!ok)
 		return migplan__error_node(MIGPLAN_ESCHEMA, val,
 		                           "\"required\" must be an array of strings"), 0;
@@ -1179,7 +1179,7 @@ static int compile_number(js_schema *s, const migplan_node *val, int which, cons
 static int compile_keyword(js_compiler *c, js_schema *s, const migplan_node *key,
                            const migplan_node *val, int is_root)
 {
-	const char *kw = key->u.s.ptr;
+	const char *kw = migplan__sptr(key);
 	switch (keyword_kind(key)) {
 	case KWC_IGNORE:
 		return 1;
@@ -1279,8 +1279,8 @@ static js_schema *compile_schema(js_compiler *c, const migplan_node *node, const
 	}
 	s->boolean = -1;
 	s->tag = moose_tag(path);
-	for (uint32_t i = 0; i < node->u.map.count; i++)
-		if (!compile_keyword(c, s, node->u.map.pairs[i].key, node->u.map.pairs[i].value,
+	for (uint32_t i = 0; i < migplan__nkids(node); i++)
+		if (!compile_keyword(c, s, migplan__key(node, i), migplan__val(node, i),
 		                     node == c->out->doc->root))
 			return NULL;
 	return s;
@@ -1342,7 +1342,7 @@ static const migplan_node *resolve_pointer(const migplan_node *root, const char 
 		buf_add_segment(path, name, seg.len);
 		if (kind_of(cur) == MIGPLAN_NODE_MAP) {
 			long at = map_find(cur, name, seg.len);
-			cur = at < 0 ? NULL : cur->u.map.pairs[at].value;
+			cur = at < 0 ? NULL : migplan__val(cur, at);
 		} else if (kind_of(cur) == MIGPLAN_NODE_SEQ) {
 			size_t idx = 0, d;
 			int ok = seg.len > 0 && !(seg.len > 1 && name[0] == '0');
@@ -1350,7 +1350,7 @@ static const migplan_node *resolve_pointer(const migplan_node *root, const char 
 				ok = name[d] >= '0' && name[d] <= '9' && idx < ((size_t)-1) / 10;
 				idx = idx * 10 + (size_t)(name[d] - '0');
 			}
-			cur = ok && idx < cur->u.seq.count ? cur->u.seq.items[idx] : NULL;
+			cur = ok && idx < migplan__nkids(cur) ? migplan__item(cur, idx) : NULL;
 		} else {
 			cur = NULL;
 		}
@@ -1370,15 +1370,15 @@ static const migplan_node *resolve_pointer(const migplan_node *root, const char 
 static int resolve_ref(js_compiler *c, js_schema *s)
 {
 	const migplan_node *r = s->ref_node;
-	const char *text = r->u.s.ptr;
-	if (text[0] != '#' || memchr(text, '\0', r->u.s.len))
+	const char *text = migplan__sptr(r);
+	if (text[0] != '#' || memchr(text, '\0', migplan__slen(r)))
 		return migplan__error_node(MIGPLAN_ESCHEMA, r,
 		                           "$ref \"%s\" cannot be resolved: only references within "
 		                           "the schema document (\"#/...\") are supported", text), 0;
 	migplan__sb path = MIGPLAN__SB_INIT;
 	const char *why = NULL;
 	const migplan_node *target = resolve_pointer(c->out->doc->root, text + 1,
-	                                             r->u.s.len - 1, &path, &why);
+	                                             migplan__slen(r) - 1, &path, &why);
 	if (!target) {
 		free(path.ptr);
 		return migplan__error_node(MIGPLAN_ESCHEMA, r, "$ref \"%s\" cannot be resolved: %s",
@@ -1618,8 +1618,8 @@ static int in_list(const migplan_node *n, const char *const *list)
 
 static int is_fixed_string(const migplan_node *n)
 {
-	const char *s = n->u.s.ptr;
-	size_t len = n->u.s.len, i = 12, digits = 0;
+	const char *s = migplan__sptr(n);
+	size_t len = migplan__slen(n), i = 12, digits = 0;
 	if (len < 14 || memcmp(s, "FixedString(", 12) != 0 || s[len - 1] != ')')
 		return 0;
 	for (; i < len - 1; i++, digits++)
@@ -1636,10 +1636,10 @@ static uint8_t moose_column_type(const js_schema *s, const migplan_node *n)
 	if (kind_of(n) == MIGPLAN_NODE_STRING)
 		return is_fixed_string(n) ? MM_FIXED_STRING : in_list(n, geo_types) ? MM_GEO_TYPE
 		                                                                    : MM_NONE;
-	if (kind_of(n) != MIGPLAN_NODE_MAP || n->u.map.count == 0)
+	if (kind_of(n) != MIGPLAN_NODE_MAP || migplan__nkids(n) == 0)
 		return MM_NONE;
-	for (uint32_t i = 0; i < n->u.map.count; i++)
-		if (!in_list(n->u.map.pairs[i].key, json_option_keys))
+	for (uint32_t i = 0; i < migplan__nkids(n); i++)
+		if (!in_list(migplan__key(n, i), json_option_keys))
 			return MM_NONE;
 	return MM_JSON_COLUMN;
 }
@@ -1711,16 +1711,16 @@ static unsigned type_bits(const js_schema *s, const migplan_node *n)
 
 static int enum_has(const migplan_node *list, const migplan_node *n)
 {
-	for (uint32_t i = 0; i < list->u.seq.count; i++)
-		if (values_equal(list->u.seq.items[i], n))
+	for (uint32_t i = 0; i < migplan__nkids(list); i++)
+		if (values_equal(migplan__item(list, i), n))
 			return 1;
 	return 0;
 }
 
 static int pattern_matches(const js_regex *r, const migplan_node *n)
 {
-	const char *s = n->u.s.ptr;
-	size_t len = n->u.s.len;
+	const char *s = migplan__sptr(n);
+	size_t len = migplan__slen(n);
 	if (r->prefix_len && (len < r->prefix_len || memcmp(s, r->prefix, r->prefix_len) != 0))
 		return 0;
 	regmatch_t m[1];
@@ -1745,7 +1745,7 @@ static int v_string(js_vctx *c, const js_schema *s, const migplan_node *n, uint3
 		FAIL();
 	}
 	if (s->min_len >= 0 || s->max_len >= 0) {
-		size_t len = utf8_length(n->u.s.ptr, n->u.s.len);
+		size_t len = utf8_length(migplan__sptr(n), migplan__slen(n));
 		if (s->min_len >= 0 && len < (uint64_t)s->min_len) {
 			record(c, s, KW_MINLEN, n, level);
 			FAIL();
@@ -1790,14 +1790,13 @@ static const js_prop *prop_find(const js_schema *s, const migplan_node *key)
 static int v_object(js_vctx *c, const js_schema *s, const migplan_node *n, uint32_t level)
 {
 	int ok = 1;
-	const migplan__pair *pairs = n->u.map.pairs;
-	uint32_t count = n->u.map.count;
+	uint32_t count = migplan__nkids(n);
 	/* shallow checks first: in check mode a wrong oneOf branch fails here, cheaply */
 	if (s->required) {
-		for (uint32_t i = 0; i < s->required->u.seq.count; i++) {
-			const migplan_node *name = s->required->u.seq.items[i];
-			if (map_find(n, name->u.s.ptr, name->u.s.len) < 0) {
-				record_arg(c, s, KW_REQUIRED, n, level, name->u.s.ptr, name->u.s.len);
+		for (uint32_t i = 0; i < migplan__nkids(s->required); i++) {
+			const migplan_node *name = migplan__item(s->required, i);
+			if (map_find(n, migplan__sptr(name), migplan__slen(name)) < 0) {
+				record_arg(c, s, KW_REQUIRED, n, level, migplan__sptr(name), migplan__slen(name));
 				FAIL();
 			}
 		}
@@ -1805,12 +1804,12 @@ static int v_object(js_vctx *c, const js_schema *s, const migplan_node *n, uint3
 	int closed = s->additional && s->additional->boolean == 0;
 	if (closed) {
 		for (uint32_t i = 0; i < count; i++) {
-			const migplan_node *k = pairs[i].key;
+			const migplan_node *k = migplan__key(n, i);
 			if (prop_find(s, k))
 				continue;
 			if (c->collect) {
-				path_push(c, k->u.s.ptr, k->u.s.len, 0);
-				record_arg(c, s, KW_ADDITIONAL, k, level, k->u.s.ptr, k->u.s.len);
+				path_push(c, migplan__sptr(k), migplan__slen(k), 0);
+				record_arg(c, s, KW_ADDITIONAL, k, level, migplan__sptr(k), migplan__slen(k));
 				path_pop(c);
 			}
 			FAIL();
@@ -1819,13 +1818,13 @@ static int v_object(js_vctx *c, const js_schema *s, const migplan_node *n, uint3
 	if (!s->nprops && (!s->additional || closed || s->additional->boolean == 1))
 		return ok;
 	for (uint32_t i = 0; i < count; i++) {
-		const migplan_node *k = pairs[i].key;
+		const migplan_node *k = migplan__key(n, i);
 		const js_prop *p = prop_find(s, k);
 		const js_schema *sub = p ? p->schema : closed ? NULL : s->additional;
 		if (!sub || sub->boolean == 1)
 			continue;
-		path_push(c, k->u.s.ptr, k->u.s.len, 0);
-		int r = v_schema(c, sub, pairs[i].value, level + 1);
+		path_push(c, migplan__sptr(k), migplan__slen(k), 0);
+		int r = v_schema(c, sub, migplan__val(n, i), level + 1);
 		path_pop(c);
 		if (!r)
 			FAIL();
@@ -1836,7 +1835,7 @@ static int v_object(js_vctx *c, const js_schema *s, const migplan_node *n, uint3
 static int v_array(js_vctx *c, const js_schema *s, const migplan_node *n, uint32_t level)
 {
 	int ok = 1;
-	uint32_t count = n->u.seq.count;
+	uint32_t count = migplan__nkids(n);
 	if (s->min_items >= 0 && count < (uint64_t)s->min_items) {
 		record(c, s, KW_MINITEMS, n, level);
 		FAIL();
@@ -1852,7 +1851,7 @@ static int v_array(js_vctx *c, const js_schema *s, const migplan_node *n, uint32
 		if (sub->boolean == 1)
 			continue;
 		path_push(c, NULL, 0, i);
-		int r = v_schema(c, sub, n->u.seq.items[i], level + 1);
+		int r = v_schema(c, sub, migplan__item(n, i), level + 1);
 		path_pop(c);
 		if (!r)
 			FAIL();
@@ -1876,8 +1875,8 @@ static size_t undeclared_keys(const js_schema *br, const migplan_node *n)
 	for (int hops = 0; br && !br->nprops && br->ref && hops < 8; hops++)
 		br = br->ref;
 	size_t unknown = 0;
-	for (uint32_t i = 0; i < n->u.map.count; i++)
-		unknown += !br || !prop_find(br, n->u.map.pairs[i].key);
+	for (uint32_t i = 0; i < migplan__nkids(n); i++)
+		unknown += !br || !prop_find(br, migplan__key(n, i));
 	return unknown;
 }
 
@@ -2168,20 +2167,20 @@ static void add_value(migplan__sb *b, const migplan_node *n)
 		return;
 	case MIGPLAN_NODE_INT:
 	case MIGPLAN_NODE_FLOAT:
-		migplan__sb_append(b, n->u.s.ptr, n->u.s.len);
+		migplan__sb_append(b, migplan__sptr(n), migplan__slen(n));
 		return;
 	case MIGPLAN_NODE_SEQ:
-		migplan__sb_printf(b, "an array of %u items", n->u.seq.count);
+		migplan__sb_printf(b, "an array of %u items", migplan__nkids(n));
 		return;
 	case MIGPLAN_NODE_MAP:
-		migplan__sb_printf(b, "an object with %u properties", n->u.map.count);
+		migplan__sb_printf(b, "an object with %u properties", migplan__nkids(n));
 		return;
 	case MIGPLAN_NODE_STRING:
 		break;
 	}
 	/* JSON-quoted, cut after 60 bytes (on a UTF-8 character boundary) */
-	const char *s = n->u.s.ptr;
-	size_t len = n->u.s.len, i = 0;
+	const char *s = migplan__sptr(n);
+	size_t len = migplan__slen(n), i = 0;
 	migplan__sb_putc(b, '"');
 	for (; i < len && !(i >= 60 && ((unsigned char)s[i] & 0xC0) != 0x80); i++) {
 		unsigned char ch = (unsigned char)s[i];
@@ -2239,11 +2238,11 @@ static void add_branch_label(migplan__sb *b, const js_schema *br)
 	} else if (br->ref) {
 		const char *slash = strrchr(br->ref->path, '/');
 		migplan__sb_puts(b, slash ? slash + 1 : br->ref->path);
-	} else if (br->required && br->required->u.seq.count > 0) {
-		for (uint32_t i = 0; i < br->required->u.seq.count && i < 3; i++) {
+	} else if (br->required && migplan__nkids(br->required) > 0) {
+		for (uint32_t i = 0; i < migplan__nkids(br->required) && i < 3; i++) {
 			if (i)
 				migplan__sb_putc(b, '+');
-			migplan__sb_puts(b, br->required->u.seq.items[i]->u.s.ptr);
+			migplan__sb_puts(b, migplan__sptr(migplan__item(br->required, i)));
 		}
 	} else if (br->const_v) {
 		add_value(b, br->const_v);
@@ -2256,12 +2255,12 @@ static void add_branch_label(migplan__sb *b, const js_schema *br)
 
 static void add_enum(migplan__sb *b, const migplan_node *list)
 {
-	uint32_t n = list->u.seq.count;
+	uint32_t n = migplan__nkids(list);
 	migplan__sb_puts(b, "is not one of the allowed values (");
 	for (uint32_t i = 0; i < n && i < 6; i++) {
 		if (i)
 			migplan__sb_puts(b, ", ");
-		add_value(b, list->u.seq.items[i]);
+		add_value(b, migplan__item(list, i));
 	}
 	if (n > 6)
 		migplan__sb_printf(b, ", ... %u in all", n);
@@ -2363,7 +2362,7 @@ static void add_message(migplan__sb *b, const js_rec *r)
 	case KW_MINLEN:
 	case KW_MAXLEN:
 		migplan__sb_printf(b, "string of %zu characters is %s than the %s length %lld",
-		                   utf8_length(r->node->u.s.ptr, r->node->u.s.len),
+		                   utf8_length(migplan__sptr(r->node), migplan__slen(r->node)),
 		                   r->kw == KW_MINLEN ? "shorter" : "longer",
 		                   r->kw == KW_MINLEN ? "minimum" : "maximum",
 		                   (long long)(r->kw == KW_MINLEN ? s->min_len : s->max_len));
@@ -2406,7 +2405,7 @@ static void add_message(migplan__sb *b, const js_rec *r)
 	case KW_MINITEMS:
 	case KW_MAXITEMS:
 		migplan__sb_printf(b, "array has %u items, %s than the %s %lld",
-		                   r->node->u.seq.count,
+		                   migplan__nkids(r->node),
 		                   r->kw == KW_MINITEMS ? "fewer" : "more",
 		                   r->kw == KW_MINITEMS ? "minimum" : "maximum",
 		                   (long long)(r->kw == KW_MINITEMS ? s->min_items : s->max_items));

@@ -215,7 +215,7 @@ static const char *closest_variant(const char *name)
 
 static migplan_status unknown_variant(const migplan_node *key)
 {
-	const char *name = key->u.s.ptr;
+	const char *name = migplan__sptr(key);
 	const char *near = closest_variant(name);
 	if (near)
 		return migplan__error_node(MIGPLAN_ESCHEMA, key,
@@ -317,14 +317,14 @@ static migplan_status op_key(const migplan_node *item, const migplan_node **key)
 		                           "an operation must be a mapping with one key, the operation "
 		                           "name (e.g. `DropTable:`), found %s",
 		                           migplan_node_kind_name(migplan_node_kind_of(item)));
-	if (item->u.map.count != 1)
+	if (migplan__nkids(item) != 1)
 		return migplan__error_node(MIGPLAN_ESCHEMA, item,
 		                           "an operation must have exactly one key, the operation "
-		                           "name; found %u keys%s%.60s%s", (unsigned)item->u.map.count,
-		                           item->u.map.count ? " (first: '" : "",
-		                           item->u.map.count ? item->u.map.pairs[0].key->u.s.ptr : "",
-		                           item->u.map.count ? "')" : "");
-	*key = item->u.map.pairs[0].key;
+		                           "name; found %u keys%s%.60s%s", (unsigned)migplan__nkids(item),
+		                           migplan__nkids(item) ? " (first: '" : "",
+		                           migplan__nkids(item) ? migplan__sptr(migplan__key(item, 0)) : "",
+		                           migplan__nkids(item) ? "')" : "");
+	*key = migplan__key(item, 0);
 	return MIGPLAN_OK;
 }
 
@@ -338,11 +338,11 @@ static migplan_status op_build(const migplan__build *b, migplan_plan *plan, migp
 	op->index = index;
 	if ((st = op_key(item, &key)))
 		return st;
-	op->kind = migplan_op_kind_from_name(key->u.s.ptr);
+	op->kind = migplan_op_kind_from_name(migplan__sptr(key));
 	if (!op->kind)
 		return unknown_variant(key);
 	const variant *var = &variants[op->kind - 1];
-	op->body = item->u.map.pairs[0].value;
+	op->body = migplan__val(item, 0);
 	if (op->body->kind != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, op->body,
 		                           "%s must be followed by a mapping of its fields, found %s",
@@ -384,9 +384,9 @@ migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *li
 		return migplan__schema_missing(root, "the plan", "operations");
 	if (ops->kind != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(ops, "the plan", "operations", "a sequence");
-	size_t n = ops->u.seq.count;
+	size_t n = migplan__nkids(ops);
 	if (n > lim->max_ops)
-		return migplan__error_node(MIGPLAN_ELIMIT, ops->u.seq.items[lim->max_ops],
+		return migplan__error_node(MIGPLAN_ELIMIT, migplan__item(ops, lim->max_ops),
 		                           "the plan has more than %u operations (max_ops)",
 		                           (unsigned)lim->max_ops);
 	if (n) {
@@ -395,7 +395,7 @@ migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *li
 			return migplan__error_oom();
 	}
 	for (size_t i = 0; i < n; i++)
-		if ((st = op_build(&b, plan, &plan->ops[i], ops->u.seq.items[i], i)))
+		if ((st = op_build(&b, plan, &plan->ops[i], migplan__item(ops, i), i)))
 			return st;
 	plan->op_count = n;
 	return MIGPLAN_OK;

@@ -85,7 +85,7 @@ static migplan_status str_of(const migplan_node *v, const migplan_node *map, con
 		return st;
 	if (v->kind != MIGPLAN_NODE_STRING)
 		return migplan__schema_kind(v, what, key, "a string");
-	*out = v->u.s.ptr;
+	*out = migplan__sptr(v);
 	return MIGPLAN_OK;
 }
 
@@ -129,20 +129,20 @@ static migplan_status strings_of(migplan__arena *arena, const migplan_node *v,
 		return st;
 	if (v->kind != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(v, what, key, "a sequence of strings");
-	size_t n = v->u.seq.count;
+	size_t n = migplan__nkids(v);
 	if (n == 0)
 		return MIGPLAN_OK;
 	const char **arr = migplan__arena_alloc(arena, n * sizeof(*arr));
 	if (!arr)
 		return migplan__error_oom();
 	for (size_t i = 0; i < n; i++) {
-		const migplan_node *item = v->u.seq.items[i];
+		const migplan_node *item = migplan__item(v, i);
 		if (item->kind != MIGPLAN_NODE_STRING) {
 			char sub[80];
 			snprintf(sub, sizeof(sub), "%.50s[%zu]", key, i);
 			return migplan__schema_kind(item, what, sub, "a string");
 		}
-		arr[i] = item->u.s.ptr;
+		arr[i] = migplan__sptr(item);
 	}
 	*out = arr;
 	*count = n;
@@ -157,12 +157,12 @@ static migplan_status settings_of(const migplan_node *v, const char *what, const
 		return MIGPLAN_OK;
 	if (v->kind != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(v, what, key, "a mapping of setting names to strings");
-	for (uint32_t i = 0; i < v->u.map.count; i++) {
-		const migplan__pair *p = &v->u.map.pairs[i];
-		if (p->value->kind != MIGPLAN_NODE_STRING) {
+	for (uint32_t i = 0; i < migplan__nkids(v); i++) {
+		const migplan_node *value = migplan__val(v, i);
+		if (value->kind != MIGPLAN_NODE_STRING) {
 			char sub[96];
 			snprintf(sub, sizeof(sub), "%.30s of %.60s", key, what);
-			return migplan__schema_kind(p->value, sub, p->key->u.s.ptr, "a string");
+			return migplan__schema_kind(value, sub, migplan__sptr(migplan__key(v, i)), "a string");
 		}
 	}
 	*out = v;
@@ -277,12 +277,12 @@ static void fields_collect(fieldset *fs, const migplan_node *map, const char *wh
 	fs->keys = keys;
 	size_t next = 0;
 	memset(fs->v, 0, sizeof(fs->v));
-	for (uint32_t i = 0; i < map->u.map.count; i++) {
-		const migplan_node *k = map->u.map.pairs[i].key;
+	for (uint32_t i = 0; i < migplan__nkids(map); i++) {
+		const migplan_node *k = migplan__key(map, i);
 		for (size_t tried = 0, j = next; tried < n; tried++, j = j + 1 < n ? j + 1 : 0) {
-			if (keys[j].len == k->u.s.len && keys[j].name[0] == k->u.s.ptr[0] &&
-			    memcmp(keys[j].name, k->u.s.ptr, keys[j].len) == 0) {
-				fs->v[j] = map->u.map.pairs[i].value;
+			if (keys[j].len == migplan__slen(k) && keys[j].name[0] == migplan__sptr(k)[0] &&
+			    memcmp(keys[j].name, migplan__sptr(k), keys[j].len) == 0) {
+				fs->v[j] = migplan__val(map, i);
 				next = j + 1 < n ? j + 1 : 0;
 				break;
 			}
@@ -450,15 +450,15 @@ static migplan_status read_annotations(const fieldset *fs, int field, const migp
 	*low_cardinality = 0;
 	if (st || !*out)
 		return st;
-	for (uint32_t i = 0; i < (*out)->u.seq.count; i++) {
-		const migplan_node *a = (*out)->u.seq.items[i];
-		if (a->kind != MIGPLAN_NODE_SEQ || a->u.seq.count != 2 ||
-		    a->u.seq.items[0]->kind != MIGPLAN_NODE_STRING)
+	for (uint32_t i = 0; i < migplan__nkids(*out); i++) {
+		const migplan_node *a = migplan__item(*out, i);
+		if (a->kind != MIGPLAN_NODE_SEQ || migplan__nkids(a) != 2 ||
+		    migplan__item(a, 0)->kind != MIGPLAN_NODE_STRING)
 			return migplan__error_node(MIGPLAN_ESCHEMA, a,
 			                           "annotations of %s must be [name, value] pairs, "
 			                           "found %s%s", what, kind_name(a),
 			                           a->kind == MIGPLAN_NODE_SEQ ? " of another shape" : "");
-		if (annotation_is(a, "LowCardinality") && migplan_node_bool(a->u.seq.items[1]))
+		if (annotation_is(a, "LowCardinality") && migplan_node_bool(migplan__item(a, 1)))
 			*low_cardinality = 1;
 	}
 	return MIGPLAN_OK;
@@ -513,14 +513,14 @@ static int type_key(const migplan_node *n, char *buf, size_t cap, size_t *len)
 {
 	if (n->kind == MIGPLAN_NODE_SEQ || n->kind == MIGPLAN_NODE_MAP) {
 		int map = n->kind == MIGPLAN_NODE_MAP;
-		uint32_t count = map ? n->u.map.count : n->u.seq.count;
+		uint32_t count = map ? migplan__nkids(n) : migplan__nkids(n);
 		if (*len + 2 > cap)
 			return 0;
 		buf[(*len)++] = map ? '{' : '[';
 		for (uint32_t i = 0; i < count; i++) {
-			if (map && !type_key(n->u.map.pairs[i].key, buf, cap, len))
+			if (map && !type_key(migplan__key(n, i), buf, cap, len))
 				return 0;
-			if (!type_key(map ? n->u.map.pairs[i].value : n->u.seq.items[i], buf, cap, len))
+			if (!type_key(map ? migplan__val(n, i) : migplan__item(n, i), buf, cap, len))
 				return 0;
 		}
 		if (*len + 1 > cap)
@@ -528,12 +528,12 @@ static int type_key(const migplan_node *n, char *buf, size_t cap, size_t *len)
 		buf[(*len)++] = map ? '}' : ']';
 		return 1;
 	}
-	int w = snprintf(buf + *len, cap - *len, "%d%u:", n->kind, (unsigned)n->u.s.len);
-	if (w < 0 || *len + (size_t)w + n->u.s.len >= cap)
+	int w = snprintf(buf + *len, cap - *len, "%d%u:", n->kind, (unsigned)migplan__slen(n));
+	if (w < 0 || *len + (size_t)w + migplan__slen(n) >= cap)
 		return 0;
 	*len += (size_t)w;
-	memcpy(buf + *len, n->u.s.ptr, n->u.s.len);
-	*len += n->u.s.len;
+	memcpy(buf + *len, migplan__sptr(n), migplan__slen(n));
+	*len += migplan__slen(n);
 	return 1;
 }
 
@@ -547,8 +547,8 @@ static int column_type_key(const migplan__build *b, const migplan_column *c, int
 		return 0;
 	e->flags = (nullable ? TC_NULLABLE : 0) | (c->low_cardinality ? TC_LOW_CARDINALITY : 0);
 	if (c->data_type->kind == MIGPLAN_NODE_STRING) {
-		e->text = c->data_type->u.s.ptr;
-		e->len = c->data_type->u.s.len;
+		e->text = migplan__sptr(c->data_type);
+		e->len = migplan__slen(c->data_type);
 	} else if (type_key(c->data_type, buf, cap, &len)) {
 		e->text = buf;
 		e->len = (uint32_t)len;
@@ -757,12 +757,12 @@ static migplan_status table_columns(const migplan__build *b, migplan_table *t,
 	const migplan_node *seq;
 	migplan_status st = fs_seq(fs, T_COLUMNS, 1, &seq);
 	if (!st)
-		st = arena_array(b->arena, seq->u.seq.count, sizeof(*t->columns), (void **)&t->columns);
+		st = arena_array(b->arena, migplan__nkids(seq), sizeof(*t->columns), (void **)&t->columns);
 	if (st)
 		return st;
-	t->column_count = seq->u.seq.count;
+	t->column_count = migplan__nkids(seq);
 	for (size_t i = 0; i < t->column_count; i++)
-		if ((st = migplan__column_build(b, &t->columns[i], seq->u.seq.items[i])))
+		if ((st = migplan__column_build(b, &t->columns[i], migplan__item(seq, i))))
 			return st;
 	return MIGPLAN_OK;
 }
@@ -775,19 +775,19 @@ static migplan_status table_indexes(const migplan__build *b, migplan_table *t,
 	if (!st)
 		st = fs_seq(fs, T_PROJECTIONS, 0, &pr);
 	if (!st && ix)
-		st = arena_array(b->arena, ix->u.seq.count, sizeof(*t->indexes), (void **)&t->indexes);
+		st = arena_array(b->arena, migplan__nkids(ix), sizeof(*t->indexes), (void **)&t->indexes);
 	if (!st && pr)
-		st = arena_array(b->arena, pr->u.seq.count, sizeof(*t->projections),
+		st = arena_array(b->arena, migplan__nkids(pr), sizeof(*t->projections),
 		                 (void **)&t->projections);
 	if (st)
 		return st;
-	t->index_count = ix ? ix->u.seq.count : 0;
-	t->projection_count = pr ? pr->u.seq.count : 0;
+	t->index_count = ix ? migplan__nkids(ix) : 0;
+	t->projection_count = pr ? migplan__nkids(pr) : 0;
 	for (size_t i = 0; i < t->index_count; i++)
-		if ((st = migplan__index_build(b, &t->indexes[i], ix->u.seq.items[i])))
+		if ((st = migplan__index_build(b, &t->indexes[i], migplan__item(ix, i))))
 			return st;
 	for (size_t i = 0; i < t->projection_count; i++)
-		if ((st = projection_build(&t->projections[i], pr->u.seq.items[i])))
+		if ((st = projection_build(&t->projections[i], migplan__item(pr, i))))
 			return st;
 	return MIGPLAN_OK;
 }
@@ -826,7 +826,7 @@ static migplan_status table_order_by(const migplan__build *b, migplan_table *t,
 	if (!v)
 		return migplan__schema_missing(t->node, fs->what, "order_by");
 	if (v->kind == MIGPLAN_NODE_STRING) {
-		t->order_by_expression = v->u.s.ptr;
+		t->order_by_expression = migplan__sptr(v);
 		return MIGPLAN_OK;
 	}
 	if (v->kind != MIGPLAN_NODE_SEQ)
@@ -855,17 +855,17 @@ static migplan_status table_engine(migplan_table *t, const fieldset *fs)
 		return MIGPLAN_OK;
 	t->engine_node = v;
 	if (v->kind == MIGPLAN_NODE_STRING) {
-		t->engine = v->u.s.ptr;
+		t->engine = migplan__sptr(v);
 		return MIGPLAN_OK;
 	}
-	if (v->kind == MIGPLAN_NODE_MAP && v->u.map.count == 1) {
-		t->engine = v->u.map.pairs[0].key->u.s.ptr;
+	if (v->kind == MIGPLAN_NODE_MAP && migplan__nkids(v) == 1) {
+		t->engine = migplan__sptr(migplan__key(v, 0));
 		return MIGPLAN_OK;
 	}
 	if (v->kind == MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v,
 		                           "'engine' of %s must have exactly one key, the engine name; "
-		                           "found %u keys", fs->what, (unsigned)v->u.map.count);
+		                           "found %u keys", fs->what, (unsigned)migplan__nkids(v));
 	return migplan__schema_kind(v, fs->what, "engine", "an engine name or a one-key mapping");
 }
 
@@ -878,7 +878,7 @@ static migplan_status table_source(migplan_table *t, const fieldset *fs)
 		return migplan__schema_kind(sp, fs->what, "source_primitive", "a mapping");
 	const migplan_node *name = migplan_node_get(sp, "name");
 	if (name && name->kind == MIGPLAN_NODE_STRING) {
-		t->source_name = name->u.s.ptr;
+		t->source_name = migplan__sptr(name);
 		return MIGPLAN_OK;
 	}
 	char sub[128];
@@ -954,8 +954,8 @@ static const char *unquote(migplan__arena *a, const char *s, size_t len)
  * backticks (a quoted name may hold dots, doubled backticks and backslash escapes). */
 static migplan_status source_normalise(migplan__arena *a, migplan__source *src)
 {
-	const char *s = src->node->u.s.ptr;
-	size_t len = src->node->u.s.len, dot = len;
+	const char *s = migplan__sptr(src->node);
+	size_t len = migplan__slen(src->node), dot = len;
 	int quoted = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (quoted && s[i] == '\\')
@@ -986,11 +986,11 @@ static migplan_status view_sources(const migplan__build *b, migplan_view *v, con
 	migplan_status st = field_seq(v->node, what, "sourceTables", 0, &seq);
 	if (st || !seq)
 		return st;
-	if ((st = arena_array(b->arena, seq->u.seq.count, sizeof(*v->sources), (void **)&v->sources)))
+	if ((st = arena_array(b->arena, migplan__nkids(seq), sizeof(*v->sources), (void **)&v->sources)))
 		return st;
-	for (uint32_t i = 0; i < seq->u.seq.count; i++) {
+	for (uint32_t i = 0; i < migplan__nkids(seq); i++) {
 		migplan__source *src = &v->sources[i];
-		src->node = seq->u.seq.items[i];
+		src->node = migplan__item(seq, i);
 		if (src->node->kind != MIGPLAN_NODE_STRING) {
 			char sub[32];
 			snprintf(sub, sizeof(sub), "sourceTables[%u]", (unsigned)i);
@@ -999,7 +999,7 @@ static migplan_status view_sources(const migplan__build *b, migplan_view *v, con
 		if ((st = source_normalise(b->arena, src)))
 			return st;
 	}
-	v->source_count = seq->u.seq.count;
+	v->source_count = migplan__nkids(seq);
 	return MIGPLAN_OK;
 }
 
@@ -1149,11 +1149,11 @@ migplan_status migplan__snapshot_build(migplan_snapshot *s)
 	if (!s->default_database)
 		s->default_database = "local";
 	/* tables are identified by their fields, never by their map keys (FORMAT 2.2) */
-	size_t n = tables->u.map.count;
+	size_t n = migplan__nkids(tables);
 	if ((st = arena_array(b.arena, n, sizeof(*s->tables), (void **)&s->tables)))
 		return st;
 	for (size_t i = 0; i < n; i++)
-		if ((st = migplan__table_build(&b, &s->tables[i], tables->u.map.pairs[i].value)))
+		if ((st = migplan__table_build(&b, &s->tables[i], migplan__val(tables, i))))
 			return st;
 	s->table_count = n;
 	if ((st = snapshot_views(&b, mvs, MIGPLAN_VIEW_MATERIALIZED, &s->mvs, &s->mv_count)) ||

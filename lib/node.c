@@ -58,8 +58,8 @@ const char *migplan_node_text(const migplan_node *node, size_t *len_out)
 		return NULL;
 	}
 	if (len_out)
-		*len_out = node->u.s.len;
-	return node->u.s.ptr;
+		*len_out = migplan__slen(node);
+	return migplan__sptr(node);
 }
 
 /* Integers follow the YAML 1.2 core schema as serde_yaml reads it: an optional sign,
@@ -68,7 +68,7 @@ migplan_status migplan_node_int(const migplan_node *node, int64_t *out)
 {
 	if (!node || node->kind != MIGPLAN_NODE_INT || !out)
 		return migplan__error_node(MIGPLAN_EINVAL, node, "not an integer");
-	const char *s = node->u.s.ptr;
+	const char *s = migplan__sptr(node);
 	int neg = 0;
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
@@ -98,7 +98,7 @@ int migplan_node_bool(const migplan_node *node)
 {
 	if (!node || node->kind != MIGPLAN_NODE_BOOL)
 		return 0;
-	return node->u.s.ptr[0] == 't' || node->u.s.ptr[0] == 'T';
+	return migplan__sptr(node)[0] == 't' || migplan__sptr(node)[0] == 'T';
 }
 
 size_t migplan_node_count(const migplan_node *node)
@@ -106,9 +106,9 @@ size_t migplan_node_count(const migplan_node *node)
 	if (!node)
 		return 0;
 	if (node->kind == MIGPLAN_NODE_SEQ)
-		return node->u.seq.count;
+		return migplan__nkids(node);
 	if (node->kind == MIGPLAN_NODE_MAP)
-		return node->u.map.count;
+		return migplan__nkids(node);
 	return 0;
 }
 
@@ -117,17 +117,17 @@ const migplan_node *migplan_node_at(const migplan_node *node, size_t i)
 	if (!node)
 		return NULL;
 	if (node->kind == MIGPLAN_NODE_SEQ)
-		return i < node->u.seq.count ? node->u.seq.items[i] : NULL;
+		return i < migplan__nkids(node) ? migplan__item(node, i) : NULL;
 	if (node->kind == MIGPLAN_NODE_MAP)
-		return i < node->u.map.count ? node->u.map.pairs[i].value : NULL;
+		return i < migplan__nkids(node) ? migplan__val(node, i) : NULL;
 	return NULL;
 }
 
 const migplan_node *migplan_node_key_at(const migplan_node *node, size_t i)
 {
-	if (!node || node->kind != MIGPLAN_NODE_MAP || i >= node->u.map.count)
+	if (!node || node->kind != MIGPLAN_NODE_MAP || i >= migplan__nkids(node))
 		return NULL;
-	return node->u.map.pairs[i].key;
+	return migplan__key(node, i);
 }
 
 const migplan_node *migplan_node_get(const migplan_node *node, const char *key)
@@ -135,17 +135,17 @@ const migplan_node *migplan_node_get(const migplan_node *node, const char *key)
 	if (!node || node->kind != MIGPLAN_NODE_MAP || !key)
 		return NULL;
 	size_t klen = strlen(key);
-	for (uint32_t i = 0; i < node->u.map.count; i++) {
-		const migplan_node *k = node->u.map.pairs[i].key;
-		if (k->u.s.len == klen && memcmp(k->u.s.ptr, key, klen) == 0)
-			return node->u.map.pairs[i].value;
+	for (uint32_t i = 0; i < migplan__nkids(node); i++) {
+		const migplan_node *k = migplan__key(node, i);
+		if (migplan__slen(k) == klen && memcmp(migplan__sptr(k), key, klen) == 0)
+			return migplan__val(node, i);
 	}
 	return NULL;
 }
 
 const char *migplan__node_str(const migplan_node *n)
 {
-	return n && n->kind == MIGPLAN_NODE_STRING ? n->u.s.ptr : NULL;
+	return n && n->kind == MIGPLAN_NODE_STRING ? migplan__sptr(n) : NULL;
 }
 
 int migplan__node_is(const migplan_node *n, migplan_node_kind kind)

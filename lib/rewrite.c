@@ -314,7 +314,7 @@ migplan_node *migplan__rw_map_with(migplan__rw_build *b, const migplan_node *map
 	}
 	int replaced = 0;
 	for (size_t i = 0; i < n; i++) {
-		pairs[i] = map->u.map.pairs[i];
+		pairs[i] = (migplan__pair){migplan__key(map, i), migplan__val(map, i)};
 		if (strcmp(migplan__node_str(pairs[i].key), key) == 0) {
 			pairs[i].value = value;
 			replaced = 1;
@@ -772,7 +772,7 @@ static migplan_node *edited_root(migplan__arena *arena, const migplan_plan *plan
 	size_t k = 0;
 	int replaced = 0;
 	for (size_t i = 0; i < count; i++) {
-		pairs[k] = root->u.map.pairs[i];
+		pairs[k] = (migplan__pair){migplan__key(root, i), migplan__val(root, i)};
 		if (strcmp(migplan__node_str(pairs[k].key), "operations") == 0) {
 			pairs[k].value = seq;
 			replaced = 1;
