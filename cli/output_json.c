@@ -6,6 +6,10 @@
 
 #include "output_json.h"
 
+/* How every document is printed: compact, one line, '/' left alone. The json format's
+ * streamed document uses the same flags, so its bytes are those of a whole-tree print. */
+#define PRINT_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
 json_object *cli_json_string(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
@@ -30,7 +34,7 @@ json_object *cli_json_document(const char *command)
 
 void cli_json_print(FILE *out, json_object *doc)
 {
-	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	fputs(json_object_to_json_string_ext(doc, PRINT_FLAGS), out);
 	fputc('\n', out);
 }
 
@@ -88,14 +92,6 @@ static json_object *operation_json(const migplan_plan *plan, const migplan_op *o
 	json_object_object_add(o, "column", position_int(migplan_node_column(node)));
 	json_object_object_add(o, "type_change", tc ? cli_json_type_change(tc) : NULL);
 	return o;
-}
-
-static json_object *operations_json(const migplan_plan *plan)
-{
-	json_object *a = json_object_new_array();
-	for (size_t i = 0; i < migplan_plan_op_count(plan); i++)
-		json_object_array_add(a, operation_json(plan, migplan_plan_op_at(plan, i)));
-	return a;
 }
 
 /* --- findings --- */
@@ -160,37 +156,6 @@ json_object *cli_json_edit(const migplan_edit *e)
 	json_object_object_add(o, "removes", removes);
 	json_object_object_add(o, "inserts", inserts);
 	return o;
-}
-
-/* The edits the rewrite proposes for the findings (check only); none is applied. */
-static json_object *edits_json(const struct cli_report *r)
-{
-	json_object *a = json_object_new_array();
-	if (!r->edits_proposed)
-		return a;
-	for (size_t i = 0; i < migplan_plan_edit_count(r->plan); i++)
-		json_object_array_add(a, cli_json_edit(migplan_plan_edit_at(r->plan, i)));
-	return a;
-}
-
-static void add_findings(json_object *doc, const struct cli_report *r)
-{
-	json_object *findings = json_object_new_array();
-	json_object *blockers = json_object_new_array();
-	for (size_t i = 0; i < r->finding_count; i++) {
-		const struct cli_finding *f = &r->findings[i];
-		json_object_array_add(findings, cli_json_finding(f));
-		if (!f->blocker)
-			continue;
-		json_object *b = location_json(f->path, f->line, f->column);
-		json_object_object_add(b, "finding", json_object_new_int64((int64_t)i));
-		json_object_object_add(b, "rule", cli_json_string(f->rule));
-		json_object_object_add(b, "message", cli_json_string(f->message));
-		json_object_array_add(blockers, b);
-	}
-	json_object_object_add(doc, "findings", findings);
-	json_object_object_add(doc, "edits", edits_json(r));
-	json_object_object_add(doc, "blockers", blockers);
 }
 
 /* --- the document --- */
@@ -267,27 +232,118 @@ static json_object *summary_json(const struct cli_report *r)
 	return o;
 }
 
-json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r)
+
+/* --- the streamed document ---
+ * A plan of 100,000 operations made a json-c tree of ~500 MB, so the document of a plan is
+ * written member by member: each small part is still built with json-c (so escaping and number
+ * formatting stay json-c's), printed with cli_json_print's flags and freed at once, and the
+ * long arrays are written one element at a time. The bytes are exactly those json-c wrote for
+ * the whole tree: compact, the keys in the same order, `null` where a value is absent. */
+
+/* Print @p v and free it. json-c prints a NULL member as null; so does
+ * json_object_to_json_string_ext(NULL), so absent values keep printing as null. */
+static void put_value(FILE *out, json_object *v)
 {
-	json_object *doc = cli_json_document(run->command);
-	json_object_object_add(doc, "plan", plan_json(run, r));
-	json_object_object_add(doc, "change_type",
-	                       cli_json_string(migplan_change_type_name(migplan_plan_change_type(r->plan))));
-	json_object_object_add(doc, "categories", categories_json(r->plan));
-	json_object_object_add(doc, "operations", operations_json(r->plan));
-	add_findings(doc, r);
-	json_object_object_add(doc, "summary", summary_json(r));
-	return doc;
+	fputs(json_object_to_json_string_ext(v, PRINT_FLAGS), out);
+	json_object_put(v);
+}
+
+/* The document's first members (schemaVersion, tool, command) come from cli_json_document, so
+ * they stay those of every other command's document; its closing brace is left off so that the
+ * rest can follow. The keys added after it are plain ASCII and need no escaping. */
+static void open_document(FILE *out, const char *command)
+{
+	json_object *head = cli_json_document(command);
+	const char *s = json_object_to_json_string_ext(head, PRINT_FLAGS);
+	fwrite(s, 1, strlen(s) - 1, out);
+	json_object_put(head);
+}
+
+/* A member after the first: json-c separates members with a bare comma. */
+static void put_member(FILE *out, const char *key, json_object *v)
+{
+	fprintf(out, ",\"%s\":", key);
+	put_value(out, v);
+}
+
+static void open_array(FILE *out, const char *key)
+{
+	fprintf(out, ",\"%s\":[", key);
+}
+
+/* Element @p i of an open array; json-c separates elements with a bare comma too. */
+static void put_element(FILE *out, size_t i, json_object *v)
+{
+	if (i > 0)
+		fputc(',', out);
+	put_value(out, v);
+}
+
+static void put_operations(FILE *out, const migplan_plan *plan)
+{
+	open_array(out, "operations");
+	for (size_t i = 0; i < migplan_plan_op_count(plan); i++)
+		put_element(out, i, operation_json(plan, migplan_plan_op_at(plan, i)));
+	fputc(']', out);
+}
+
+static void put_findings(FILE *out, const struct cli_report *r)
+{
+	open_array(out, "findings");
+	for (size_t i = 0; i < r->finding_count; i++)
+		put_element(out, i, cli_json_finding(&r->findings[i]));
+	fputc(']', out);
+}
+
+/* The edits the rewrite proposes for the findings (check only); none is applied. */
+static void put_edits(FILE *out, const struct cli_report *r)
+{
+	open_array(out, "edits");
+	size_t n = r->edits_proposed ? migplan_plan_edit_count(r->plan) : 0;
+	for (size_t i = 0; i < n; i++)
+		put_element(out, i, cli_json_edit(migplan_plan_edit_at(r->plan, i)));
+	fputc(']', out);
+}
+
+/* A blocker points back at its finding by index in `findings`. */
+static json_object *blocker_json(const struct cli_finding *f, size_t index)
+{
+	json_object *b = location_json(f->path, f->line, f->column);
+	json_object_object_add(b, "finding", json_object_new_int64((int64_t)index));
+	json_object_object_add(b, "rule", cli_json_string(f->rule));
+	json_object_object_add(b, "message", cli_json_string(f->message));
+	return b;
+}
+
+static void put_blockers(FILE *out, const struct cli_report *r)
+{
+	size_t written = 0;
+	open_array(out, "blockers");
+	for (size_t i = 0; i < r->finding_count; i++)
+		if (r->findings[i].blocker)
+			put_element(out, written++, blocker_json(&r->findings[i], i));
+	fputc(']', out);
+}
+
+/* One plan's document on one line (docs/output-schema.json). */
+static void put_report(FILE *out, const struct cli_run *run, const struct cli_report *r)
+{
+	open_document(out, run->command);
+	put_member(out, "plan", plan_json(run, r));
+	put_member(out, "change_type", cli_json_string(migplan_change_type_name(migplan_plan_change_type(r->plan))));
+	put_member(out, "categories", categories_json(r->plan));
+	put_operations(out, r->plan);
+	put_findings(out, r);
+	put_edits(out, r);
+	put_blockers(out, r);
+	put_member(out, "summary", summary_json(r));
+	fputs("}\n", out);
 }
 
 int cli_output_json(FILE *out, const struct cli_run *run)
 {
-	for (size_t i = 0; i < run->report_count; i++) {
-		if (!cli_report_ok(&run->reports[i]))
-			continue;
-		json_object *doc = cli_json_report(run, &run->reports[i]);
-		cli_json_print(out, doc);
-		json_object_put(doc);
-	}
+	for (size_t i = 0; i < run->report_count; i++)
+		if (cli_report_ok(&run->reports[i]))
+			put_report(out, run, &run->reports[i]);
 	return 0;
 }

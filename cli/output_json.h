@@ -1,5 +1,6 @@
 /* JSON building blocks shared by the json, sarif and gitlab formats and the small commands.
- * Every document is built with json-c, so escaping is always right. */
+ * Every value is serialised by json-c, so escaping is always right (the json format writes
+ * its document member by member, but each member still goes through json-c). */
 #ifndef MIGPLAN_CLI_OUTPUT_JSON_H
 #define MIGPLAN_CLI_OUTPUT_JSON_H
 
@@ -20,8 +21,6 @@ json_object *cli_json_type_change(const migplan_type_change *c);
 json_object *cli_json_finding(const struct cli_finding *f);
 /** One proposed edit: id, rule, description, removes, inserts (output-schema.json, edit). */
 json_object *cli_json_edit(const migplan_edit *e);
-/** The whole document of one plan (the json format prints one per plan). */
-json_object *cli_json_report(const struct cli_run *run, const struct cli_report *r);
 /** Print @p doc on one line, followed by a newline. */
 void cli_json_print(FILE *out, json_object *doc);
 
