@@ -83,25 +83,25 @@ static int same_node(const migplan_node *a, const migplan_node *b, char *why)
 		return 0;
 	}
 	if (a->kind == MIGPLAN_NODE_SEQ) {
-		if (a->u.seq.count != b->u.seq.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return sprintf(why, "seq count at %u:%u", a->line, a->column), 0;
-		for (uint32_t i = 0; i < a->u.seq.count; i++)
-			if (!same_node(a->u.seq.items[i], b->u.seq.items[i], why))
+		for (uint32_t i = 0; i < migplan__nkids(a); i++)
+			if (!same_node(migplan__item(a, i), migplan__item(b, i), why))
 				return 0;
 		return 1;
 	}
 	if (a->kind == MIGPLAN_NODE_MAP) {
-		if (a->u.map.count != b->u.map.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return sprintf(why, "map count at %u:%u", a->line, a->column), 0;
-		for (uint32_t i = 0; i < a->u.map.count; i++)
-			if (!same_node(a->u.map.pairs[i].key, b->u.map.pairs[i].key, why) ||
-			    !same_node(a->u.map.pairs[i].value, b->u.map.pairs[i].value, why))
+		for (uint32_t i = 0; i < migplan__nkids(a); i++)
+			if (!same_node(migplan__key(a, i), migplan__key(b, i), why) ||
+			    !same_node(migplan__val(a, i), migplan__val(b, i), why))
 				return 0;
 		return 1;
 	}
-	if (a->u.s.len != b->u.s.len || memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) != 0)
-		return sprintf(why, "text at %u:%u '%.*s' / '%.*s'", a->line, a->column, (int)a->u.s.len,
-		               a->u.s.ptr, (int)b->u.s.len, b->u.s.ptr), 0;
+	if (migplan__slen(a) != migplan__slen(b) || memcmp(migplan__sptr(a), migplan__sptr(b), migplan__slen(a)) != 0)
+		return sprintf(why, "text at %u:%u '%.*s' / '%.*s'", a->line, a->column, (int)migplan__slen(a),
+		               migplan__sptr(a), (int)migplan__slen(b), migplan__sptr(b)), 0;
 	return 1;
 }
 
@@ -138,7 +138,7 @@ static void check(const char *name, const char *buf, size_t len, const migplan__
 			snprintf(why, sizeof why, "errors differ: [%s] [%s]", ea, eb);
 	} else if (ok) {
 		ok = same_node(a->root, b->root, why) && a->node_count == b->node_count &&
-		     (a->first_nul == NULL) == (b->first_nul == NULL);
+		     a->has_nul == b->has_nul;
 	} else {
 		snprintf(why, sizeof why, "status %d/%d [%s]", sa, sb, ea);
 	}

@@ -49,19 +49,17 @@ void migplan__arena_release(migplan__arena *a)
 	a->used_total = 0;
 }
 
-void *migplan__arena_alloc(migplan__arena *a, size_t size)
+void *migplan__arena_alloc_aligned(migplan__arena *a, size_t size, size_t align)
 {
-	size_t need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (need < size)
-		return NULL;
 	migplan__arena_chunk *c = a->head;
-	if (!c || c->size - c->used < need) {
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->size || c->size - at < size) {
 		/* Chunks double with the arena so a large document needs few of them. */
 		size_t cap = c ? c->size * 2 : ARENA_MIN_CHUNK;
 		if (cap > 16 * 1024 * 1024)
 			cap = 16 * 1024 * 1024;
-		if (cap < need)
-			cap = need;
+		if (cap < size)
+			cap = size;
 		if (cap > SIZE_MAX - sizeof(*c))
 			return NULL;
 		migplan__arena_chunk *n = malloc(sizeof(*n) + cap);
@@ -70,7 +68,7 @@ void *migplan__arena_alloc(migplan__arena *a, size_t size)
 		n->size = cap;
 		n->used = 0;
 		/* An oversized block goes behind the current chunk so the current one stays in use. */
-		if (c && need > ARENA_MIN_CHUNK && c->size - c->used > ARENA_MIN_CHUNK / 4) {
+		if (c && size > ARENA_MIN_CHUNK && c->size - c->used > ARENA_MIN_CHUNK / 4) {
 			n->next = c->next;
 			c->next = n;
 		} else {
@@ -78,11 +76,16 @@ void *migplan__arena_alloc(migplan__arena *a, size_t size)
 			a->head = n;
 		}
 		c = n;
+		at = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += need;
-	a->used_total += need;
-	return p;
+	c->used = at + size;
+	a->used_total += size;
+	return c->data + at;
+}
+
+void *migplan__arena_alloc(migplan__arena *a, size_t size)
+{
+	return migplan__arena_alloc_aligned(a, size, ARENA_ALIGN);
 }
 
 void *migplan__arena_zalloc(migplan__arena *a, size_t size)
@@ -97,7 +100,7 @@ char *migplan__arena_strndup(migplan__arena *a, const char *s, size_t len)
 {
 	if (len == SIZE_MAX)
 		return NULL;
-	char *p = migplan__arena_alloc(a, len + 1);
+	char *p = migplan__arena_alloc_aligned(a, len + 1, 1);
 	if (!p)
 		return NULL;
 	if (len)
@@ -175,14 +178,14 @@ const char *migplan__arena_vprintf(migplan__arena *a, const char *fmt, va_list a
 	va_end(copy);
 	if (n < 0)
 		return "";
-	size_t need = ((size_t)n + 1 + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	size_t need = (size_t)n + 1; /* strings need no alignment */
 	if (need <= room) {
 		char *s = (char *)c->data + c->used;
 		c->used += need;
 		a->used_total += need;
 		return s;
 	}
-	char *s = migplan__arena_alloc(a, (size_t)n + 1);
+	char *s = migplan__arena_alloc_aligned(a, (size_t)n + 1, 1);
 	if (!s)
 		return NULL;
 	format(s, (size_t)n + 1, strings, fmt, ap);

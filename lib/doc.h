@@ -24,6 +24,10 @@ enum {
 typedef struct migplan__doc migplan__doc;
 typedef struct migplan__pair migplan__pair;
 
+/* A node is 24 bytes and holds no counts or lengths of its own: a large snapshot has about one
+ * node per 15 bytes of input, so every byte here is about 1/15 of the input size in memory
+ * (issue 10 asks for at most 3 times the input in all). What a node refers to starts with
+ * its document, so the path of any node is found without a pointer per node. */
 struct migplan_node {
 	uint8_t kind;   /* migplan_node_kind */
 	uint8_t style;  /* MIGPLAN__STYLE_* */
@@ -31,46 +35,72 @@ struct migplan_node {
 	uint32_t line;  /* 1-based */
 	uint32_t column;/* 1-based, in code points */
 	uint32_t offset;/* 0-based byte offset (inputs are limited below 4 GiB) */
-	const migplan__doc *doc;
 	union {
-		/* every scalar keeps its text as written (after unescaping); numbers and
-		 * booleans are converted on demand */
-		struct { const char *ptr; uint32_t len; } s;
-		struct { migplan_node **items; uint32_t count; } seq;
-		struct { migplan__pair *pairs; uint32_t count; } map;
+		const struct migplan__text *text; /* scalars */
+		const struct migplan__kids *kids; /* sequences and mappings */
 	} u;
 };
 
+/* A scalar's text as written (after unescaping; numbers and booleans are converted on
+ * demand). The readers give equal texts of one document one shared record: keys and values
+ * such as "name" or "Int64" repeat thousands of times. */
+typedef struct migplan__text {
+	const migplan__doc *doc;
+	uint32_t len;
+	char bytes[]; /* len bytes, then a NUL */
+} migplan__text;
+
+/* A collection's children, by value: a sequence's items, or a mapping's keys and values
+ * interleaved (key 0, value 0, key 1, ...); count is items or pairs. */
+typedef struct migplan__kids {
+	const migplan__doc *doc;
+	uint32_t count;
+	migplan_node nodes[];
+} migplan__kids;
+
+/* Input of the node builders (lib/emit.h) that make mappings. */
 struct migplan__pair {
 	const migplan_node *key;   /* always a scalar node; its text is the key */
 	const migplan_node *value;
 };
 
+static inline int migplan__is_collection(const migplan_node *n)
+{
+	return n->kind == MIGPLAN_NODE_SEQ || n->kind == MIGPLAN_NODE_MAP;
+}
+
 /* Accessors for the library's own code (the public ones in node.c check their arguments;
  * these trust the caller to pass the right kind). */
+static inline const migplan__doc *migplan__node_doc(const migplan_node *n)
+{
+	/* a collection still being read has no children record yet */
+	if (migplan__is_collection(n))
+		return n->u.kids ? n->u.kids->doc : NULL;
+	return n->u.text ? n->u.text->doc : NULL;
+}
 static inline uint32_t migplan__nkids(const migplan_node *n) /* pairs of a map, items of a seq */
 {
-	return n->kind == MIGPLAN_NODE_MAP ? n->u.map.count : n->u.seq.count;
+	return n->u.kids->count;
 }
 static inline const migplan_node *migplan__item(const migplan_node *seq, size_t i)
 {
-	return seq->u.seq.items[i];
+	return &seq->u.kids->nodes[i];
 }
 static inline const migplan_node *migplan__key(const migplan_node *map, size_t i)
 {
-	return map->u.map.pairs[i].key;
+	return &map->u.kids->nodes[2 * i];
 }
 static inline const migplan_node *migplan__val(const migplan_node *map, size_t i)
 {
-	return map->u.map.pairs[i].value;
+	return &map->u.kids->nodes[2 * i + 1];
 }
 static inline const char *migplan__sptr(const migplan_node *scalar)
 {
-	return scalar->u.s.ptr;
+	return scalar->u.text->bytes;
 }
 static inline uint32_t migplan__slen(const migplan_node *scalar)
 {
-	return scalar->u.s.len;
+	return scalar->u.text->len;
 }
 
 typedef enum migplan__doc_format {
@@ -85,9 +115,10 @@ struct migplan__doc {
 	migplan_node *root;  /* NULL for an empty YAML stream */
 	size_t size;         /* input bytes */
 	uint64_t node_count; /* nodes including alias expansions */
-	/* the first string (value or key) holding a NUL byte, or NULL: plans and snapshots refuse
-	 * it, because their C-string accessors would cut such a name or statement short */
-	const migplan_node *first_nul;
+	/* the first string (value or key) holding a NUL byte, when has_nul: plans and snapshots
+	 * refuse it, because their C-string accessors would cut such a name or statement short */
+	int has_nul;
+	migplan_node first_nul;
 };
 
 /* Effective limits: the options with every 0 replaced by the default. */

@@ -44,8 +44,8 @@ int migplan__yaml_string_needs_quotes(const char *s, size_t len);
 
 /* Builders for new nodes, so edited plans can be emitted. Every node and string is allocated
  * in @p arena (normally the arena of @p doc, which the node then points at; doc may be NULL).
- * Positions are 0. Strings are copied. Sequences and mappings copy the item or pair array,
- * not the nodes. Each returns NULL and records the error on out-of-memory (ENOMEM) or bad
+ * Positions are 0. Strings are copied. Sequences and mappings copy the nodes they are given
+ * (a node is a small value; its text or children are shared, not copied). Each returns NULL and records the error on out-of-memory (ENOMEM) or bad
  * arguments (EINVAL: NULL arena, NULL text with len > 0, a NULL item, a NULL or non-scalar
  * key, more than UINT32_MAX bytes or items). */
 migplan_node *migplan__node_new_null(migplan__arena *arena, const migplan__doc *doc);

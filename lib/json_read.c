@@ -1,8 +1,9 @@
 /* JSON reader (RFC 8259, strict) into the document tree (lib/doc.h).
  *
  * Hand-written because json-c keeps no positions and every node needs one. One pass over the
- * bytes with an explicit stack (no recursion), nodes and strings in the document's arena, and
- * line/column kept incrementally: `line_start` is where the current line begins and
+ * bytes with an explicit stack (no recursion): finished nodes wait by value on a kid stack
+ * until their collection ends and moves them into the document's arena. Positions are
+ * kept incrementally: `line_start` is where the current line begins and
  * `line_extra` counts the UTF-8 continuation bytes seen on it, so the column of any byte is
  * (byte - line_start - line_extra + 1) code points. Multi-byte characters can only occur
  * inside strings, which never span lines, so the count is exact. */
@@ -18,7 +19,7 @@
 #include "reader.h"
 
 typedef struct frame {
-	migplan_node *node;
+	migplan_node node; /* children set when it ends */
 	size_t start; /* first child on the kid stack */
 } frame;
 
@@ -32,9 +33,12 @@ typedef struct reader {
 	uint32_t line;
 	frame *frames;
 	size_t nframes, frames_cap;
-	migplan_node **kids;
+	migplan_node *kids;
 	size_t nkids, kids_cap;
 	migplan__keyset keys;
+	migplan__texts texts;
+	char *unescaped; /* scratch for strings with escapes */
+	size_t unescaped_cap;
 } reader;
 
 /* Byte classes inside a string: 0 plain, 1 quote, 2 backslash, 3 control, 4 non-ASCII. */
@@ -126,28 +130,31 @@ static migplan_status count_node(reader *r, const unsigned char *at)
 	return MIGPLAN_OK;
 }
 
-/* A node with room for `text_cap` bytes of text after it, positioned at `at`. */
-static migplan_node *new_node(reader *r, migplan_node_kind kind, const unsigned char *at,
-                              size_t text_cap)
+/* A node positioned at `at`, without its text or children yet. */
+static void new_node(reader *r, migplan_node *n, migplan_node_kind kind, const unsigned char *at)
 {
-	migplan_node *n = migplan__arena_alloc(&r->doc->arena, sizeof *n + text_cap);
-	if (!n)
-		return NULL;
 	memset(n, 0, sizeof *n);
 	n->kind = (uint8_t)kind;
-	n->doc = r->doc;
 	n->line = r->line;
 	n->column = column_of(r, at);
 	n->offset = (uint32_t)(at - r->buf);
-	return n;
 }
 
-static migplan_status push_kid(reader *r, migplan_node *n)
+/* A scalar node at `at` with the text s (len bytes). */
+static migplan_status new_scalar(reader *r, migplan_node *n, migplan_node_kind kind,
+                                 const unsigned char *at, const void *s, size_t len)
+{
+	new_node(r, n, kind, at);
+	n->u.text = migplan__texts_get(&r->texts, r->doc, s, len);
+	return n->u.text ? MIGPLAN_OK : migplan__error_oom();
+}
+
+static migplan_status push_kid(reader *r, const migplan_node *n)
 {
 	if (!migplan__reader_reserve((void **)&r->kids, &r->kids_cap, r->nkids + 1,
 	                             sizeof *r->kids))
 		return migplan__error_oom();
-	r->kids[r->nkids++] = n;
+	r->kids[r->nkids++] = *n;
 	return MIGPLAN_OK;
 }
 
@@ -329,7 +336,7 @@ static size_t unescape(char *d, const unsigned char *s, const unsigned char *e)
 }
 
 /* Reads the string at r->p (on its opening quote) into a STRING node. */
-static migplan_status read_string(reader *r, migplan_node **out)
+static migplan_status read_string(reader *r, migplan_node *out)
 {
 	const unsigned char *at = r->p;
 	uint32_t col = column_of(r, at);
@@ -341,34 +348,25 @@ static migplan_status read_string(reader *r, migplan_node **out)
 		return st;
 	size_t raw = (size_t)(r->p - body);
 	r->p++;
-	/* unescaping only shortens, so the raw length is enough room */
-	migplan_node *n = migplan__arena_alloc(&r->doc->arena, sizeof *n + raw + 1);
-	if (!n)
-		return migplan__error_oom();
-	memset(n, 0, sizeof *n);
-	char *text = (char *)(n + 1);
+	const void *text = body;
 	size_t len = raw;
-	if (escaped)
-		len = unescape(text, body, body + raw);
-	else
-		memcpy(text, body, raw);
-	text[len] = '\0';
-	n->kind = MIGPLAN_NODE_STRING;
-	n->style = MIGPLAN__STYLE_DOUBLE;
-	n->doc = r->doc;
-	n->line = r->line;
-	n->column = col;
-	n->offset = (uint32_t)(at - r->buf);
-	n->u.s.ptr = text;
-	n->u.s.len = (uint32_t)len;
-	if (escaped && !r->doc->first_nul && memchr(text, '\0', len))
-		r->doc->first_nul = n;
+	if (escaped) {
+		/* unescaping only shortens, so the raw length is enough room */
+		if (!migplan__reader_reserve((void **)&r->unescaped, &r->unescaped_cap, raw + 1, 1))
+			return migplan__error_oom();
+		len = unescape(r->unescaped, body, body + raw);
+		text = r->unescaped;
+	}
 	if (len > r->lim->max_string)
-		return migplan__error_node(MIGPLAN_ELIMIT, n, "string longer than the limit (max_string)");
-	if ((st = count_node(r, at)))
+		return migplan__error_at(MIGPLAN_ELIMIT, r->path, r->line, col, (size_t)(at - r->buf),
+		                         "string longer than the limit (max_string)");
+	if ((st = new_scalar(r, out, MIGPLAN_NODE_STRING, at, text, len)))
 		return st;
-	*out = n;
-	return MIGPLAN_OK;
+	out->style = MIGPLAN__STYLE_DOUBLE;
+	out->column = col;
+	if (escaped)
+		migplan__reader_note_nul(r->doc, out);
+	return count_node(r, at);
 }
 
 /* ---- numbers and literals ---- */
@@ -378,7 +376,7 @@ static int is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static migplan_status read_number(reader *r, migplan_node **out)
+static migplan_status read_number(reader *r, migplan_node *out)
 {
 	const unsigned char *start = r->p, *p = r->p, *end = r->end;
 	int is_float = 0;
@@ -416,20 +414,15 @@ static migplan_status read_number(reader *r, migplan_node **out)
 	size_t len = (size_t)(p - start);
 	if (len > r->lim->max_string)
 		return error_at(r, MIGPLAN_ELIMIT, start, "number longer than the limit (max_string)");
-	migplan_node *n = new_node(r, is_float ? MIGPLAN_NODE_FLOAT : MIGPLAN_NODE_INT, start, len + 1);
-	if (!n)
-		return migplan__error_oom();
-	char *text = (char *)(n + 1);
-	memcpy(text, start, len);
-	text[len] = '\0';
-	n->u.s.ptr = text;
-	n->u.s.len = (uint32_t)len;
+	migplan_status st = new_scalar(r, out, is_float ? MIGPLAN_NODE_FLOAT : MIGPLAN_NODE_INT,
+	                               start, start, len);
+	if (st)
+		return st;
 	r->p = p;
-	*out = n;
 	return count_node(r, start);
 }
 
-static migplan_status read_literal(reader *r, migplan_node **out)
+static migplan_status read_literal(reader *r, migplan_node *out)
 {
 	static const struct { const char *text; size_t len; migplan_node_kind kind; } lits[] = {
 		{ "true", 4, MIGPLAN_NODE_BOOL },
@@ -442,13 +435,10 @@ static migplan_status read_literal(reader *r, migplan_node **out)
 			continue;
 		if ((size_t)(r->end - p) < lits[i].len || memcmp(p, lits[i].text, lits[i].len))
 			return error_at(r, MIGPLAN_EPARSE, p, "invalid literal (expected '%s')", lits[i].text);
-		migplan_node *n = new_node(r, lits[i].kind, p, 0);
-		if (!n)
-			return migplan__error_oom();
-		n->u.s.ptr = lits[i].text;
-		n->u.s.len = (uint32_t)lits[i].len;
+		migplan_status st = new_scalar(r, out, lits[i].kind, p, lits[i].text, lits[i].len);
+		if (st)
+			return st;
 		r->p += lits[i].len;
-		*out = n;
 		return count_node(r, p);
 	}
 	return unexpected(r, p, "a JSON value");
@@ -461,12 +451,12 @@ static migplan_status open_collection(reader *r, migplan_node_kind kind)
 	const unsigned char *at = r->p;
 	if (r->nframes + 1 > r->lim->max_depth)
 		return error_at(r, MIGPLAN_ELIMIT, at, "nesting too deep (limit max_depth)");
-	migplan_node *n = new_node(r, kind, at, 0);
-	if (!n || !migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
-	                                   sizeof *r->frames))
+	if (!migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
+	                             sizeof *r->frames))
 		return migplan__error_oom();
+	migplan_node *n = &r->frames[r->nframes].node;
+	new_node(r, n, kind, at);
 	n->style = MIGPLAN__STYLE_FLOW;
-	r->frames[r->nframes].node = n;
 	r->frames[r->nframes].start = r->nkids;
 	r->nframes++;
 	r->p++;
@@ -474,20 +464,19 @@ static migplan_status open_collection(reader *r, migplan_node_kind kind)
 }
 
 /* Ends the innermost collection and returns it as the finished value. */
-static migplan_status close_collection(reader *r, migplan_node **out)
+static migplan_status close_collection(reader *r, migplan_node *out)
 {
-	frame f = r->frames[--r->nframes];
-	migplan_node **kids = r->kids + f.start;
-	size_t n = r->nkids - f.start;
-	migplan_node *node = f.node;
-	migplan_status st = node->kind == MIGPLAN_NODE_SEQ
-	                            ? migplan__reader_end_seq(r->doc, node, kids, n)
-	                            : migplan__reader_end_map(r->doc, &r->keys, node, kids, n);
+	frame *f = &r->frames[--r->nframes];
+	const migplan_node *kids = r->kids + f->start;
+	size_t n = r->nkids - f->start;
+	*out = f->node;
+	migplan_status st = out->kind == MIGPLAN_NODE_SEQ
+	                            ? migplan__reader_end_seq(r->doc, out, kids, n)
+	                            : migplan__reader_end_map(r->doc, &r->keys, out, kids, n);
 	if (st)
 		return st;
-	r->nkids = f.start;
+	r->nkids = f->start;
 	r->p++;
-	*out = node;
 	return MIGPLAN_OK;
 }
 
@@ -499,9 +488,9 @@ static migplan_status read_key(reader *r, int after_comma)
 			return error_at(r, MIGPLAN_EPARSE, r->p, "trailing comma before '}'");
 		return unexpected(r, r->p, "a string key");
 	}
-	migplan_node *key;
+	migplan_node key;
 	migplan_status st = read_string(r, &key);
-	if (st || (st = push_kid(r, key)))
+	if (st || (st = push_kid(r, &key)))
 		return st;
 	skip_ws(r);
 	if (r->p >= r->end || *r->p != ':')
@@ -510,11 +499,11 @@ static migplan_status read_key(reader *r, int after_comma)
 	return MIGPLAN_OK;
 }
 
-/* Reads one value. A scalar or an empty collection comes back in *out; an opened non-empty
- * collection leaves *out NULL and the caller reads its first element. */
-static migplan_status read_value(reader *r, migplan_node **out)
+/* Reads one value. A scalar or an empty collection comes back in *out with *got = 1; an opened
+ * non-empty collection leaves *got 0 and the caller reads its first element. */
+static migplan_status read_value(reader *r, migplan_node *out, int *got)
 {
-	*out = NULL;
+	*got = 1;
 	skip_ws(r);
 	if (r->p >= r->end)
 		return unexpected(r, r->p, "a JSON value");
@@ -529,6 +518,7 @@ static migplan_status read_value(reader *r, migplan_node **out)
 		skip_ws(r);
 		if (r->p < r->end && *r->p == (obj ? '}' : ']'))
 			return close_collection(r, out);
+		*got = 0;
 		return obj ? read_key(r, 0) : MIGPLAN_OK;
 	}
 	case '"':
@@ -547,7 +537,9 @@ static migplan_status after_value(reader *r, migplan_node *v, int *more)
 {
 	for (;;) {
 		if (!r->nframes) {
-			r->doc->root = v;
+			migplan_status st = migplan__reader_set_root(r->doc, v);
+			if (st)
+				return st;
 			skip_ws(r);
 			if (r->p < r->end)
 				return error_at(r, MIGPLAN_EPARSE, r->p, "unexpected data after the JSON value");
@@ -558,7 +550,7 @@ static migplan_status after_value(reader *r, migplan_node *v, int *more)
 		if (st)
 			return st;
 		skip_ws(r);
-		int obj = r->frames[r->nframes - 1].node->kind == MIGPLAN_NODE_MAP;
+		int obj = r->frames[r->nframes - 1].node.kind == MIGPLAN_NODE_MAP;
 		char closer = obj ? '}' : ']';
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;
@@ -573,7 +565,7 @@ static migplan_status after_value(reader *r, migplan_node *v, int *more)
 		if (r->p >= r->end || *r->p != closer)
 			return unexpected(r, r->p, obj ? "',' or '}' after object member"
 			                               : "',' or ']' after array element");
-		if ((st = close_collection(r, &v)))
+		if ((st = close_collection(r, v)))
 			return st;
 	}
 }
@@ -582,13 +574,14 @@ static migplan_status parse(reader *r)
 {
 	int more = 1;
 	while (more) {
-		migplan_node *v;
-		migplan_status st = read_value(r, &v);
+		migplan_node v;
+		int got;
+		migplan_status st = read_value(r, &v, &got);
 		if (st)
 			return st;
-		if (!v)
+		if (!got)
 			continue; /* a collection opened: its first element is next */
-		if ((st = after_value(r, v, &more)))
+		if ((st = after_value(r, &v, &more)))
 			return st;
 	}
 	return MIGPLAN_OK;
@@ -612,6 +605,7 @@ migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t le
 	r.line = 1;
 	r.line_start = r.p;
 	migplan__keyset_init(&r.keys, &r);
+	migplan__texts_init(&r.texts, &r);
 	r.doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_JSON);
 	/* the stacks exist from the start, so an empty collection never slices a NULL array */
 	int ready = r.doc &&
@@ -621,6 +615,8 @@ migplan_status migplan__json_read(migplan__doc **out, const char *buf, size_t le
 	free(r.frames);
 	free(r.kids);
 	migplan__keyset_release(&r.keys);
+	migplan__texts_release(&r.texts);
+	free(r.unescaped);
 	if (st) {
 		migplan__doc_free(r.doc);
 		return st;

@@ -48,9 +48,9 @@ migplan_status migplan__schema_kind(const migplan_node *value, const char *what,
 
 migplan_status migplan__doc_refuse_nul(const migplan__doc *doc)
 {
-	if (!doc->first_nul)
+	if (!doc->has_nul)
 		return MIGPLAN_OK;
-	return migplan__error_node(MIGPLAN_ESCHEMA, doc->first_nul,
+	return migplan__error_node(MIGPLAN_ESCHEMA, &doc->first_nul,
 	                           "a string holds a NUL byte (\\0): names, expressions and SQL "
 	                           "would be read only up to it, so it is not supported");
 }

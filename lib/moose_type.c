@@ -208,6 +208,8 @@ static migplan_status map_scalar(const migplan_node *n, migplan_chtype **out)
 static migplan_status need_string(const migplan_node *n, const migplan_node *parent,
                                   const char *what, const char **s, size_t *len)
 {
+	*s = NULL; /* set on every path, so no caller reads an unset name */
+	*len = 0;
 	if (migplan_node_kind_of(n) != MIGPLAN_NODE_STRING)
 		return migplan__error_node(MIGPLAN_ESCHEMA, n ? n : parent,
 		                           "expected %s to be a string, found %s", what,

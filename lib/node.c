@@ -27,7 +27,8 @@ const char *migplan_node_kind_name(migplan_node_kind kind)
 
 const char *migplan_node_path(const migplan_node *node)
 {
-	return node && node->doc ? node->doc->path : NULL;
+	const migplan__doc *doc = node ? migplan__node_doc(node) : NULL;
+	return doc ? doc->path : NULL;
 }
 
 uint32_t migplan_node_line(const migplan_node *node)

@@ -6,6 +6,9 @@
 
 #include "error.h"
 
+/* the memory budget of a document rests on this (lib/doc.h) */
+_Static_assert(sizeof(migplan_node) <= 24, "a node is at most 24 bytes");
+
 #define SMALL_MAP 8u /* up to this many pairs, duplicates are found by direct comparison */
 #define NO_DUP UINT32_MAX
 #define DUP_OOM (UINT32_MAX - 1)
@@ -95,17 +98,18 @@ void migplan__keyset_release(migplan__keyset *ks)
 
 static int same_text(const migplan_node *a, const migplan_node *b)
 {
-	return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
+	return a->u.text == b->u.text ||
+	       (a->u.text->len == b->u.text->len && !memcmp(a->u.text->bytes, b->u.text->bytes, a->u.text->len));
 }
 
 /* Index of the first pair whose key repeats an earlier key, NO_DUP, or DUP_OOM. kv holds key,
  * value, key, value... Linear in the pair count. */
-static uint32_t first_duplicate(migplan__keyset *ks, migplan_node *const *kv, uint32_t npairs)
+static uint32_t first_duplicate(migplan__keyset *ks, const migplan_node *kv, uint32_t npairs)
 {
 	if (npairs <= SMALL_MAP) {
 		for (uint32_t j = 1; j < npairs; j++)
 			for (uint32_t i = 0; i < j; i++)
-				if (same_text(kv[2 * i], kv[2 * j]))
+				if (same_text(&kv[2 * i], &kv[2 * j]))
 					return j;
 		return NO_DUP;
 	}
@@ -122,10 +126,10 @@ static uint32_t first_duplicate(migplan__keyset *ks, migplan_node *const *kv, ui
 	memset(ks->slots, 0xff, cap * sizeof *ks->slots);
 	size_t mask = cap - 1;
 	for (uint32_t j = 0; j < npairs; j++) {
-		const migplan_node *k = kv[2 * j];
-		size_t h = (size_t)migplan__reader_hash(ks->seed, k->u.s.ptr, k->u.s.len) & mask;
+		const migplan_node *k = &kv[2 * j];
+		size_t h = (size_t)migplan__reader_hash(ks->seed, k->u.text->bytes, k->u.text->len) & mask;
 		while (ks->slots[h] != EMPTY_SLOT) {
-			if (same_text(kv[2 * ks->slots[h]], k))
+			if (same_text(&kv[2 * ks->slots[h]], k))
 				return j;
 			h = (h + 1) & mask;
 		}
@@ -136,41 +140,131 @@ static uint32_t first_duplicate(migplan__keyset *ks, migplan_node *const *kv, ui
 
 /* ---- ending collections ---- */
 
-migplan_status migplan__reader_end_seq(migplan__doc *doc, migplan_node *node,
-                                       migplan_node *const *items, size_t n)
+/* A children record for n nodes copied from src (none: an empty collection). */
+static migplan_status set_kids(migplan__doc *doc, migplan_node *node, const migplan_node *src,
+                               size_t n, uint32_t count)
 {
-	if (n) {
-		node->u.seq.items = migplan__arena_alloc(&doc->arena, n * sizeof *items);
-		if (!node->u.seq.items)
-			return migplan__error_oom();
-		memcpy(node->u.seq.items, items, n * sizeof *items);
-	}
-	node->u.seq.count = (uint32_t)n;
+	migplan__kids *k = migplan__arena_alloc_aligned(&doc->arena, sizeof *k + n * sizeof *src, 8);
+	if (!k)
+		return migplan__error_oom();
+	k->doc = doc;
+	k->count = count;
+	if (n)
+		memcpy(k->nodes, src, n * sizeof *src);
+	node->u.kids = k;
 	return MIGPLAN_OK;
 }
 
+migplan_status migplan__reader_end_seq(migplan__doc *doc, migplan_node *node,
+                                       const migplan_node *items, size_t n)
+{
+	return set_kids(doc, node, items, n, (uint32_t)n);
+}
+
 migplan_status migplan__reader_end_map(migplan__doc *doc, migplan__keyset *keys,
-                                       migplan_node *node, migplan_node *const *kv, size_t n)
+                                       migplan_node *node, const migplan_node *kv, size_t n)
 {
 	uint32_t npairs = (uint32_t)(n / 2);
 	uint32_t dup = first_duplicate(keys, kv, npairs);
 	if (dup == DUP_OOM)
 		return migplan__error_oom();
 	if (dup != NO_DUP) {
-		const migplan_node *k = kv[2 * dup];
+		const migplan_node *k = &kv[2 * dup];
 		return migplan__error_node(MIGPLAN_EPARSE, k, "duplicate key '%.*s'",
-		                           (int)(k->u.s.len > 100 ? 100 : k->u.s.len), k->u.s.ptr);
+		                           (int)(k->u.text->len > 100 ? 100 : k->u.text->len),
+		                           k->u.text->bytes);
 	}
-	if (npairs) {
-		migplan__pair *pairs = migplan__arena_alloc(&doc->arena, npairs * sizeof *pairs);
-		if (!pairs)
-			return migplan__error_oom();
-		for (uint32_t i = 0; i < npairs; i++) {
-			pairs[i].key = kv[2 * i];
-			pairs[i].value = kv[2 * i + 1];
-		}
-		node->u.map.pairs = pairs;
-	}
-	node->u.map.count = npairs;
+	return set_kids(doc, node, kv, n, npairs);
+}
+
+migplan_status migplan__reader_set_root(migplan__doc *doc, const migplan_node *root)
+{
+	migplan_node *copy = migplan__arena_alloc_aligned(&doc->arena, sizeof *copy, 8);
+	if (!copy)
+		return migplan__error_oom();
+	*copy = *root;
+	doc->root = copy;
 	return MIGPLAN_OK;
+}
+
+void migplan__reader_note_nul(migplan__doc *doc, const migplan_node *n)
+{
+	if (doc->has_nul || n->kind != MIGPLAN_NODE_STRING ||
+	    !memchr(n->u.text->bytes, '\0', n->u.text->len))
+		return;
+	doc->has_nul = 1;
+	doc->first_nul = *n;
+}
+
+/* ---- shared texts ---- */
+
+/* Texts longer than this are rarely repeated (SQL, descriptions): they are not hashed. */
+#define SHARED_TEXT_MAX 64u
+
+void migplan__texts_init(migplan__texts *t, const void *salt)
+{
+	t->slots = NULL;
+	t->cap = 0;
+	t->used = 0;
+	t->seed = (uint64_t)(uintptr_t)salt * 0xD6E8FEB86659FD93ull;
+}
+
+void migplan__texts_release(migplan__texts *t)
+{
+	free(t->slots);
+	migplan__texts_init(t, NULL);
+}
+
+static migplan__text *text_new(migplan__doc *doc, const char *s, size_t len)
+{
+	migplan__text *x = migplan__arena_alloc_aligned(&doc->arena, sizeof *x + len + 1, 8);
+	if (!x)
+		return NULL;
+	x->doc = doc;
+	x->len = (uint32_t)len;
+	if (len)
+		memcpy(x->bytes, s, len);
+	x->bytes[len] = '\0';
+	return x;
+}
+
+static int texts_grow(migplan__texts *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	const migplan__text **slots = calloc(cap, sizeof *slots);
+	if (!slots)
+		return 0;
+	for (size_t i = 0; i < t->cap; i++) {
+		const migplan__text *x = t->slots[i];
+		if (!x)
+			continue;
+		size_t h = (size_t)migplan__reader_hash(t->seed, x->bytes, x->len) & (cap - 1);
+		while (slots[h])
+			h = (h + 1) & (cap - 1);
+		slots[h] = x;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 1;
+}
+
+const migplan__text *migplan__texts_get(migplan__texts *t, migplan__doc *doc, const char *s,
+                                        size_t len)
+{
+	if (len > SHARED_TEXT_MAX)
+		return text_new(doc, s, len);
+	if ((t->used + 1) * 2 > t->cap && !texts_grow(t))
+		return NULL;
+	size_t mask = t->cap - 1;
+	size_t h = (size_t)migplan__reader_hash(t->seed, s, len) & mask;
+	for (const migplan__text *x; (x = t->slots[h]); h = (h + 1) & mask)
+		if (x->len == len && !memcmp(x->bytes, s, len))
+			return x;
+	migplan__text *x = text_new(doc, s, len);
+	if (x) {
+		t->slots[h] = x;
+		t->used++;
+	}
+	return x;
 }

@@ -42,11 +42,31 @@ void migplan__keyset_release(migplan__keyset *ks);
 
 /* Ends a sequence: node gets a copy of its n items, in the document's arena. ENOMEM. */
 migplan_status migplan__reader_end_seq(migplan__doc *doc, migplan_node *node,
-                                       migplan_node *const *items, size_t n);
+                                       const migplan_node *items, size_t n);
 
-/* Ends a mapping: node gets the pairs of kv (key, value, key, value...; n entries), in the
+/* Ends a mapping: node gets a copy of kv (key, value, key, value...; n entries), in the
  * document's arena. EPARSE at the first key that repeats an earlier one, ENOMEM. */
 migplan_status migplan__reader_end_map(migplan__doc *doc, migplan__keyset *keys,
-                                       migplan_node *node, migplan_node *const *kv, size_t n);
+                                       migplan_node *node, const migplan_node *kv, size_t n);
+
+/* Makes a copy of the finished root node in the arena and sets doc->root. ENOMEM. */
+migplan_status migplan__reader_set_root(migplan__doc *doc, const migplan_node *root);
+
+/* Records the first string holding a NUL byte (see migplan__doc.first_nul). */
+void migplan__reader_note_nul(migplan__doc *doc, const migplan_node *n);
+
+/* The texts of one read: equal short texts share one record (see migplan__text). */
+typedef struct migplan__texts {
+	const migplan__text **slots; /* open addressing, power-of-two capacity */
+	size_t cap, used;
+	uint64_t seed;
+} migplan__texts;
+
+void migplan__texts_init(migplan__texts *t, const void *salt);
+void migplan__texts_release(migplan__texts *t);
+/* The document's record of these len bytes (a shared one when they were seen before), NULL
+ * when out of memory. */
+const migplan__text *migplan__texts_get(migplan__texts *t, migplan__doc *doc, const char *s,
+                                        size_t len);
 
 #endif

@@ -551,11 +551,11 @@ static migplan_status emit_plain(emit_ctx *c, const char *text, const migplan_no
 static migplan_status emit_number(emit_ctx *c, const migplan_node *n)
 {
 	char buf[64];
-	switch (number_text(n->u.s.ptr, n->u.s.len, buf)) {
+	switch (number_text(migplan__sptr(n), migplan__slen(n), buf)) {
 	case NUMBER_PLAIN:
 		return emit_plain(c, buf, n);
 	case NUMBER_STRING:
-		return emit_string(c, n->u.s.ptr, n->u.s.len, n);
+		return emit_string(c, migplan__sptr(n), migplan__slen(n), n);
 	case NUMBER_NOMEM:
 		break;
 	}
@@ -569,8 +569,8 @@ static migplan_status emit_seq(emit_ctx *c, const migplan_node *n, unsigned dept
 	yaml_event_t ev;
 	int ok = yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_ANY_SEQUENCE_STYLE);
 	migplan_status st = emit_event(c, &ev, ok);
-	for (uint32_t i = 0; st == MIGPLAN_OK && i < n->u.seq.count; i++)
-		st = emit_node(c, n->u.seq.items[i], depth + 1);
+	for (uint32_t i = 0; st == MIGPLAN_OK && i < migplan__nkids(n); i++)
+		st = emit_node(c, migplan__item(n, i), depth + 1);
 	if (st != MIGPLAN_OK)
 		return st;
 	ok = yaml_sequence_end_event_initialize(&ev);
@@ -579,8 +579,8 @@ static migplan_status emit_seq(emit_ctx *c, const migplan_node *n, unsigned dept
 
 static int key_cmp(const migplan_node *a, const migplan_node *b)
 {
-	uint32_t la = a->u.s.len, lb = b->u.s.len;
-	int r = memcmp(a->u.s.ptr, b->u.s.ptr, la < lb ? la : lb);
+	uint32_t la = migplan__slen(a), lb = migplan__slen(b);
+	int r = memcmp(migplan__sptr(a), migplan__sptr(b), la < lb ? la : lb);
 	if (r)
 		return r;
 	return la < lb ? -1 : la > lb;
@@ -589,17 +589,17 @@ static int key_cmp(const migplan_node *a, const migplan_node *b)
 /* serde_json's Map is a BTreeMap: keys in byte order, a repeated key keeps its last value.
  * A stable merge sort of pair indices (qsort has no context argument and is not stable)
  * keeps equal keys in input order, so the last of a run is the one to write. */
-static void sort_indices(uint32_t *idx, uint32_t *tmp, size_t n, const migplan__pair *pairs)
+static void sort_indices(uint32_t *idx, uint32_t *tmp, size_t n, const migplan_node *map)
 {
 	if (n < 2)
 		return;
 	size_t mid = n / 2;
-	sort_indices(idx, tmp, mid, pairs);
-	sort_indices(idx + mid, tmp, n - mid, pairs);
+	sort_indices(idx, tmp, mid, map);
+	sort_indices(idx + mid, tmp, n - mid, map);
 	size_t i = 0, j = mid, k = 0;
 	while (i < mid && j < n) {
 		/* <= keeps equal keys in input order (stable) */
-		if (key_cmp(pairs[idx[i]].key, pairs[idx[j]].key) <= 0)
+		if (key_cmp(migplan__key(map, idx[i]), migplan__key(map, idx[j])) <= 0)
 			tmp[k++] = idx[i++];
 		else
 			tmp[k++] = idx[j++];
@@ -613,8 +613,8 @@ static void sort_indices(uint32_t *idx, uint32_t *tmp, size_t n, const migplan__
 
 static migplan_status check_keys(const migplan_node *n)
 {
-	for (uint32_t i = 0; i < n->u.map.count; i++) {
-		const migplan_node *k = n->u.map.pairs[i].key;
+	for (uint32_t i = 0; i < migplan__nkids(n); i++) {
+		const migplan_node *k = migplan__key(n, i);
 		if (!k || k->kind == MIGPLAN_NODE_SEQ || k->kind == MIGPLAN_NODE_MAP)
 			return migplan__error_node(MIGPLAN_EINVAL, k ? k : n,
 			                           "mapping key is not a scalar");
@@ -622,18 +622,18 @@ static migplan_status check_keys(const migplan_node *n)
 	return MIGPLAN_OK;
 }
 
-static migplan_status emit_pairs(emit_ctx *c, const migplan__pair *pairs, const uint32_t *idx,
+static migplan_status emit_pairs(emit_ctx *c, const migplan_node *map, const uint32_t *idx,
                                  uint32_t count, unsigned depth)
 {
 	migplan_status st = MIGPLAN_OK;
 	for (uint32_t i = 0; st == MIGPLAN_OK && i < count; i++) {
-		const migplan__pair *p = &pairs[idx[i]];
+		const migplan_node *key = migplan__key(map, idx[i]);
 		/* of equal keys only the last one (in input order) is written */
-		if (i + 1 < count && key_cmp(p->key, pairs[idx[i + 1]].key) == 0)
+		if (i + 1 < count && key_cmp(key, migplan__key(map, idx[i + 1])) == 0)
 			continue;
-		st = emit_string(c, p->key->u.s.ptr, p->key->u.s.len, p->key);
+		st = emit_string(c, migplan__sptr(key), migplan__slen(key), key);
 		if (st == MIGPLAN_OK)
-			st = emit_node(c, p->value, depth + 1);
+			st = emit_node(c, migplan__val(map, idx[i]), depth + 1);
 	}
 	return st;
 }
@@ -643,7 +643,7 @@ static migplan_status emit_map(emit_ctx *c, const migplan_node *n, unsigned dept
 	migplan_status st = check_keys(n);
 	if (st != MIGPLAN_OK)
 		return st;
-	uint32_t count = n->u.map.count;
+	uint32_t count = migplan__nkids(n);
 	uint32_t *idx = NULL;
 	if (count) {
 		idx = malloc((size_t)count * 2 * sizeof(*idx));
@@ -651,13 +651,13 @@ static migplan_status emit_map(emit_ctx *c, const migplan_node *n, unsigned dept
 			return migplan__error_oom();
 		for (uint32_t i = 0; i < count; i++)
 			idx[i] = i;
-		sort_indices(idx, idx + count, count, n->u.map.pairs);
+		sort_indices(idx, idx + count, count, n);
 	}
 	yaml_event_t ev;
 	int ok = yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_ANY_MAPPING_STYLE);
 	st = emit_event(c, &ev, ok);
 	if (st == MIGPLAN_OK)
-		st = emit_pairs(c, n->u.map.pairs, idx, count, depth);
+		st = emit_pairs(c, n, idx, count, depth);
 	free(idx);
 	if (st != MIGPLAN_OK)
 		return st;
@@ -681,7 +681,7 @@ static migplan_status emit_node(emit_ctx *c, const migplan_node *n, unsigned dep
 	case MIGPLAN_NODE_FLOAT:
 		return emit_number(c, n);
 	case MIGPLAN_NODE_STRING:
-		return emit_string(c, n->u.s.ptr, n->u.s.len, n);
+		return emit_string(c, migplan__sptr(n), migplan__slen(n), n);
 	case MIGPLAN_NODE_SEQ:
 		return emit_seq(c, n, depth);
 	case MIGPLAN_NODE_MAP:
@@ -777,8 +777,7 @@ migplan_status migplan__yaml_emit_value(const migplan_node *node, char **out, si
  * Builders
  * ------------------------------------------------------------------------------------------ */
 
-static migplan_node *new_node(migplan__arena *arena, const migplan__doc *doc,
-                              migplan_node_kind kind)
+static migplan_node *new_node(migplan__arena *arena, migplan_node_kind kind)
 {
 	if (!arena) {
 		migplan__error(MIGPLAN_EINVAL, "node builder: arena is NULL");
@@ -790,7 +789,6 @@ static migplan_node *new_node(migplan__arena *arena, const migplan__doc *doc,
 		return NULL;
 	}
 	n->kind = (uint8_t)kind;
-	n->doc = doc;
 	return n;
 }
 
@@ -801,17 +799,42 @@ static migplan_node *new_scalar(migplan__arena *arena, const migplan__doc *doc,
 		migplan__error(MIGPLAN_EINVAL, "node builder: bad string (%zu bytes)", len);
 		return NULL;
 	}
-	migplan_node *n = new_node(arena, doc, kind);
+	migplan_node *n = new_node(arena, kind);
 	if (!n)
 		return NULL;
-	char *copy = migplan__arena_strndup(arena, text ? text : "", len);
-	if (!copy) {
+	migplan__text *t = migplan__arena_alloc(arena, sizeof(*t) + len + 1);
+	if (!t) {
 		migplan__error_oom();
 		return NULL;
 	}
-	n->u.s.ptr = copy;
-	n->u.s.len = (uint32_t)len;
+	t->doc = doc;
+	t->len = (uint32_t)len;
+	if (len)
+		memcpy(t->bytes, text, len);
+	t->bytes[len] = '\0';
+	n->u.text = t;
 	return n;
+}
+
+/* A collection node whose children are copies of the n nodes of src (2 per pair for maps). */
+static migplan_node *new_collection(migplan__arena *arena, const migplan__doc *doc,
+                                    migplan_node_kind kind, const migplan_node *const *src,
+                                    size_t n, uint32_t count)
+{
+	migplan_node *c = new_node(arena, kind);
+	if (!c)
+		return NULL;
+	migplan__kids *k = migplan__arena_alloc(arena, sizeof(*k) + n * sizeof(k->nodes[0]));
+	if (!k) {
+		migplan__error_oom();
+		return NULL;
+	}
+	k->doc = doc;
+	k->count = count;
+	for (size_t i = 0; i < n; i++)
+		k->nodes[i] = *src[i];
+	c->u.kids = k;
+	return c;
 }
 
 migplan_node *migplan__node_new_null(migplan__arena *arena, const migplan__doc *doc)
@@ -852,19 +875,8 @@ migplan_node *migplan__node_new_seq(migplan__arena *arena, const migplan__doc *d
 			return NULL;
 		}
 	}
-	migplan_node *s = new_node(arena, doc, MIGPLAN_NODE_SEQ);
-	if (!s)
-		return NULL;
-	if (n) {
-		s->u.seq.items = migplan__arena_alloc(arena, n * sizeof(*items));
-		if (!s->u.seq.items) {
-			migplan__error_oom();
-			return NULL;
-		}
-		memcpy(s->u.seq.items, items, n * sizeof(*items));
-	}
-	s->u.seq.count = (uint32_t)n;
-	return s;
+	return new_collection(arena, doc, MIGPLAN_NODE_SEQ, (const migplan_node *const *)items, n,
+	                      (uint32_t)n);
 }
 
 migplan_node *migplan__node_new_map(migplan__arena *arena, const migplan__doc *doc,
@@ -883,17 +895,20 @@ migplan_node *migplan__node_new_map(migplan__arena *arena, const migplan__doc *d
 			return NULL;
 		}
 	}
-	migplan_node *m = new_node(arena, doc, MIGPLAN_NODE_MAP);
-	if (!m)
+	if (n > SIZE_MAX / 2 / sizeof(migplan_node)) {
+		migplan__error_oom();
 		return NULL;
-	if (n) {
-		m->u.map.pairs = migplan__arena_alloc(arena, n * sizeof(*pairs));
-		if (!m->u.map.pairs) {
-			migplan__error_oom();
-			return NULL;
-		}
-		memcpy(m->u.map.pairs, pairs, n * sizeof(*pairs));
 	}
-	m->u.map.count = (uint32_t)n;
+	const migplan_node **kv = malloc((n ? n : 1) * 2 * sizeof(*kv));
+	if (!kv) {
+		migplan__error_oom();
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		kv[2 * i] = pairs[i].key;
+		kv[2 * i + 1] = pairs[i].value;
+	}
+	migplan_node *m = new_collection(arena, doc, MIGPLAN_NODE_MAP, kv, 2 * n, (uint32_t)n);
+	free(kv);
 	return m;
 }

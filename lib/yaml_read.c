@@ -24,7 +24,7 @@ typedef struct anchor {
 	const char *name;
 	size_t len;
 	uint64_t hash;
-	migplan_node *node;
+	migplan_node node; /* a copy: an alias is a copy too, sharing the text or children */
 	uint64_t weight;
 	uint32_t height;
 	int open; /* the anchored collection has not ended: an alias to it would be a cycle */
@@ -32,7 +32,7 @@ typedef struct anchor {
 
 /* One open sequence or mapping. Its children sit on the shared kid stack from `start`. */
 typedef struct frame {
-	migplan_node *node;
+	migplan_node node; /* children set when it ends */
 	size_t start;
 	uint64_t count_start; /* doc->node_count before this collection, for the alias weight */
 	uint32_t height;      /* 1 + tallest child collection */
@@ -53,8 +53,9 @@ typedef struct reader {
 	size_t cur_byte;
 	frame *frames;
 	size_t nframes, frames_cap;
-	migplan_node **kids;
+	migplan_node *kids; /* finished nodes by value, until their collection ends */
 	size_t nkids, kids_cap;
+	migplan__texts texts;
 	anchor **anchors; /* open addressing, power-of-two capacity */
 	size_t anchors_cap, anchors_used;
 	migplan__arena scratch; /* anchor names and records; released with the reader */
@@ -522,7 +523,7 @@ static int anchors_rehash(reader *r)
 }
 
 /* Defines (or redefines: YAML lets a later anchor reuse a name) an anchor. */
-static anchor *anchor_define(reader *r, const char *name, migplan_node *node, int open)
+static anchor *anchor_define(reader *r, const char *name, const migplan_node *node, int open)
 {
 	if ((r->anchors_used + 1) * 2 > r->anchors_cap && !anchors_rehash(r))
 		return NULL;
@@ -541,7 +542,7 @@ static anchor *anchor_define(reader *r, const char *name, migplan_node *node, in
 		*slot = a;
 		r->anchors_used++;
 	}
-	a->node = node;
+	a->node = *node;
 	a->open = open;
 	a->weight = 1;
 	a->height = 0;
@@ -563,23 +564,21 @@ static int at_key(const reader *r)
 	if (!r->nframes)
 		return 0;
 	const frame *f = &r->frames[r->nframes - 1];
-	return f->node->kind == MIGPLAN_NODE_MAP && (r->nkids - f->start) % 2 == 0;
+	return f->node.kind == MIGPLAN_NODE_MAP && (r->nkids - f->start) % 2 == 0;
 }
 
 /* Hands a finished node (height = collection levels in it) to its parent, or makes it the root. */
-static migplan_status attach(reader *r, migplan_node *n, uint32_t height)
+static migplan_status attach(reader *r, const migplan_node *n, uint32_t height)
 {
-	if (!r->nframes) {
-		r->doc->root = n;
-		return MIGPLAN_OK;
-	}
+	if (!r->nframes)
+		return migplan__reader_set_root(r->doc, n);
 	frame *f = &r->frames[r->nframes - 1];
 	if (height + 1 > f->height)
 		f->height = height + 1;
 	if (!migplan__reader_reserve((void **)&r->kids, &r->kids_cap, r->nkids + 1,
 	                             sizeof *r->kids))
 		return migplan__error_oom();
-	r->kids[r->nkids++] = n;
+	r->kids[r->nkids++] = *n;
 	return MIGPLAN_OK;
 }
 
@@ -606,28 +605,17 @@ static migplan_status on_scalar(reader *r, const yaml_event_t *ev)
 	} else {
 		kind = style == MIGPLAN__STYLE_PLAIN ? (int)plain_kind(s, n) : MIGPLAN_NODE_STRING;
 	}
-	/* node and text in one allocation: the text follows the node */
-	migplan_node *node = migplan__arena_alloc(&r->doc->arena, sizeof *node + n + 1);
-	if (!node)
+	migplan_node node = {(uint8_t)kind, (uint8_t)style, 0, 0, 0, 0, {NULL}};
+	if (!(node.u.text = migplan__texts_get(&r->texts, r->doc, s, n)))
 		return migplan__error_oom();
-	char *text = (char *)(node + 1);
-	memcpy(text, s, n);
-	text[n] = '\0';
-	node->kind = (uint8_t)kind;
-	node->style = (uint8_t)style;
-	node->flags = 0;
-	node->doc = r->doc;
-	node->u.s.ptr = text;
-	node->u.s.len = (uint32_t)n;
-	set_pos(r, node, ev->start_mark);
-	if (!r->doc->first_nul && kind == MIGPLAN_NODE_STRING && memchr(s, '\0', n))
-		r->doc->first_nul = node;
+	set_pos(r, &node, ev->start_mark);
+	migplan__reader_note_nul(r->doc, &node);
 	migplan_status st = count_nodes(r, 1, ev->start_mark);
 	if (st)
 		return st;
-	if (ev->data.scalar.anchor && !anchor_define(r, (const char *)ev->data.scalar.anchor, node, 0))
+	if (ev->data.scalar.anchor && !anchor_define(r, (const char *)ev->data.scalar.anchor, &node, 0))
 		return migplan__error_oom();
-	return attach(r, node, 0);
+	return attach(r, &node, 0);
 }
 
 static migplan_status on_alias(reader *r, const yaml_event_t *ev)
@@ -646,15 +634,16 @@ static migplan_status on_alias(reader *r, const yaml_event_t *ev)
 		                         (uint32_t)(ev->start_mark.column + 1),
 		                         byte_of_index(r, ev->start_mark.index),
 		                         "alias '*%.100s' refers to a node that contains it", name);
-	if (at_key(r) && (a->node->kind == MIGPLAN_NODE_SEQ || a->node->kind == MIGPLAN_NODE_MAP))
+	if (at_key(r) && migplan__is_collection(&a->node))
 		return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, "mapping keys must be scalars");
 	if (r->nframes + a->height > r->lim->max_depth)
 		return error_mark(r, MIGPLAN_ELIMIT, ev->start_mark, "nesting too deep (limit max_depth)");
-	/* the alias shares the node, but consumers walk it once per alias: count it as a copy */
+	/* the alias shares the text or children, but consumers walk them once per alias: count
+	 * it as a copy */
 	migplan_status st = count_nodes(r, a->weight, ev->start_mark);
 	if (st)
 		return st;
-	return attach(r, a->node, a->height);
+	return attach(r, &a->node, a->height);
 }
 
 static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
@@ -670,16 +659,15 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 		return tag_error(r, ev->start_mark, tag);
 	if (at_key(r))
 		return error_mark(r, MIGPLAN_EPARSE, ev->start_mark, "mapping keys must be scalars");
-	migplan_node *node = migplan__arena_zalloc(&r->doc->arena, sizeof *node);
-	if (!node || !migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
-	                                      sizeof *r->frames))
+	if (!migplan__reader_reserve((void **)&r->frames, &r->frames_cap, r->nframes + 1,
+	                             sizeof *r->frames))
 		return migplan__error_oom();
+	frame *f = &r->frames[r->nframes++];
+	migplan_node *node = &f->node;
+	memset(node, 0, sizeof *node);
 	node->kind = is_map ? MIGPLAN_NODE_MAP : MIGPLAN_NODE_SEQ;
 	node->style = flow ? MIGPLAN__STYLE_FLOW : MIGPLAN__STYLE_BLOCK;
-	node->doc = r->doc;
 	set_pos(r, node, ev->start_mark);
-	frame *f = &r->frames[r->nframes++];
-	f->node = node;
 	f->start = r->nkids;
 	f->count_start = r->doc->node_count;
 	f->height = 1;
@@ -692,11 +680,11 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 static migplan_status on_close(reader *r)
 {
 	frame f = r->frames[--r->nframes];
-	migplan_node **kids = r->kids + f.start;
+	const migplan_node *kids = r->kids + f.start;
 	size_t n = r->nkids - f.start;
-	migplan_status st = f.node->kind == MIGPLAN_NODE_MAP
-	                            ? migplan__reader_end_map(r->doc, &r->keys, f.node, kids, n)
-	                            : migplan__reader_end_seq(r->doc, f.node, kids, n);
+	migplan_status st = f.node.kind == MIGPLAN_NODE_MAP
+	                            ? migplan__reader_end_map(r->doc, &r->keys, &f.node, kids, n)
+	                            : migplan__reader_end_seq(r->doc, &f.node, kids, n);
 	if (st)
 		return st;
 	r->nkids = f.start;
@@ -708,7 +696,7 @@ static migplan_status on_close(reader *r)
 		f.anchor->weight = r->doc->node_count - f.count_start;
 		f.anchor->height = f.height;
 	}
-	return attach(r, f.node, f.height);
+	return attach(r, &f.node, f.height);
 }
 
 static migplan_status on_event(reader *r, const yaml_event_t *ev, int *done)
@@ -1190,6 +1178,7 @@ migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t le
 	}
 	r.ascii_len = ascii_prefix(r.buf, r.len);
 	migplan__keyset_init(&r.keys, &r);
+	migplan__texts_init(&r.texts, &r);
 	migplan__arena_init(&r.scratch);
 	r.doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
 	/* the stacks exist from the start, so an empty collection never slices a NULL array */
@@ -1201,6 +1190,7 @@ migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t le
 	free(r.kids);
 	free(r.anchors);
 	migplan__keyset_release(&r.keys);
+	migplan__texts_release(&r.texts);
 	migplan__arena_release(&r.scratch);
 	if (st) {
 		migplan__doc_free(r.doc);

@@ -391,7 +391,7 @@ static void test_plan_and_errors(void)
 	/* a key that is a collection cannot be written the way Moose would */
 	migplan__pair bad = { str("k"), str("v") };
 	migplan_node *m = migplan__node_new_map(&arena, NULL, &bad, 1);
-	m->u.map.pairs[0].key = migplan__node_new_seq(&arena, NULL, NULL, 0);
+	*(migplan_node *)migplan__key(m, 0) = *migplan__node_new_seq(&arena, NULL, NULL, 0);
 	ok(migplan__yaml_emit_value(m, &out, &len) == MIGPLAN_EINVAL, "a collection key is EINVAL");
 
 	/* deeper than the emitter follows */
@@ -429,12 +429,13 @@ static void test_builders(void)
 	   "null builder");
 	migplan_node *items[] = { i, s };
 	migplan_node *seq = migplan__node_new_seq(&arena, NULL, items, 2);
-	items[0] = NULL; /* the builder copied the array */
-	ok(migplan_node_count(seq) == 2 && migplan_node_at(seq, 0) == i,
+	items[0] = NULL; /* the builder copied the nodes */
+	ok(migplan_node_count(seq) == 2 && migplan_node_at(seq, 0)->u.text == i->u.text &&
+	           migplan_node_kind_of(migplan_node_at(seq, 0)) == MIGPLAN_NODE_INT,
 	   "seq builder copies items");
 	migplan__pair p[] = { { str("k"), seq } };
 	migplan_node *m = migplan__node_new_map(&arena, NULL, p, 1);
-	ok(migplan_node_get(m, "k") == seq, "map builder");
+	ok(migplan_node_get(m, "k") && migplan_node_get(m, "k")->u.kids == seq->u.kids, "map builder");
 	ok(migplan__node_new_seq(&arena, NULL, items, 1) == NULL, "a NULL item is refused");
 	ok(migplan_error_code(migplan_error_last()) == MIGPLAN_EINVAL, "with EINVAL");
 	migplan__pair badkey[] = { { seq, i } };
@@ -512,27 +513,27 @@ static int tree_equal(const migplan_node *a, const migplan_node *b)
 	case MIGPLAN_NODE_FLOAT:
 		return same_number(a, b);
 	case MIGPLAN_NODE_STRING:
-		return a->u.s.len == b->u.s.len && memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len) == 0;
+		return migplan__slen(a) == migplan__slen(b) && memcmp(migplan__sptr(a), migplan__sptr(b), migplan__slen(a)) == 0;
 	case MIGPLAN_NODE_SEQ:
-		if (a->u.seq.count != b->u.seq.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return 0;
-		for (uint32_t i = 0; i < a->u.seq.count; i++)
-			if (!tree_equal(a->u.seq.items[i], b->u.seq.items[i]))
+		for (uint32_t i = 0; i < migplan__nkids(a); i++)
+			if (!tree_equal(migplan__item(a, i), migplan__item(b, i)))
 				return 0;
 		return 1;
 	case MIGPLAN_NODE_MAP:
-		if (a->u.map.count != b->u.map.count)
+		if (migplan__nkids(a) != migplan__nkids(b))
 			return 0;
-		for (uint32_t i = 0; i < a->u.map.count; i++) {
-			const migplan_node *k = a->u.map.pairs[i].key;
+		for (uint32_t i = 0; i < migplan__nkids(a); i++) {
+			const migplan_node *k = migplan__key(a, i);
 			const migplan_node *bv = NULL;
-			for (uint32_t j = 0; j < b->u.map.count && !bv; j++) {
-				const migplan_node *bk = b->u.map.pairs[j].key;
-				if (bk->u.s.len == k->u.s.len &&
-				    memcmp(bk->u.s.ptr, k->u.s.ptr, k->u.s.len) == 0)
-					bv = b->u.map.pairs[j].value;
+			for (uint32_t j = 0; j < migplan__nkids(b) && !bv; j++) {
+				const migplan_node *bk = migplan__key(b, j);
+				if (migplan__slen(bk) == migplan__slen(k) &&
+				    memcmp(migplan__sptr(bk), migplan__sptr(k), migplan__slen(k)) == 0)
+					bv = migplan__val(b, j);
 			}
-			if (!bv || !tree_equal(a->u.map.pairs[i].value, bv))
+			if (!bv || !tree_equal(migplan__val(a, i), bv))
 				return 0;
 		}
 		return 1;
