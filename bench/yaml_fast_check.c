@@ -47,6 +47,7 @@ static migplan_status read_mode(migplan__doc **out, const char *buf, size_t len,
 	}
 	r.ascii_len = ascii_prefix(r.buf, r.len);
 	migplan__keyset_init(&r.keys, &r);
+	migplan__texts_init(&r.texts, &r);
 	migplan__arena_init(&r.scratch);
 	r.doc = migplan__reader_doc_new("x.yaml", len, MIGPLAN__DOC_YAML);
 	migplan__reader_reserve((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids);
@@ -61,6 +62,7 @@ static migplan_status read_mode(migplan__doc **out, const char *buf, size_t len,
 	free(r.kids);
 	free(r.anchors);
 	migplan__keyset_release(&r.keys);
+	migplan__texts_release(&r.texts);
 	migplan__arena_release(&r.scratch);
 	if (st || !*handled) {
 		migplan__doc_free(r.doc);

@@ -1104,6 +1104,9 @@ static migplan_status reader_restart(reader *r)
 {
 	migplan__doc_free(r->doc);
 	r->doc = migplan__reader_doc_new(r->path, r->bom + r->len, MIGPLAN__DOC_YAML);
+	/* the shared texts lived in the old document */
+	migplan__texts_release(&r->texts);
+	migplan__texts_init(&r->texts, r);
 	r->nframes = 0;
 	r->nkids = 0;
 	r->documents = 0;
