@@ -23,25 +23,31 @@ typedef struct migplan__build {
 	migplan__typecache *types;   /* NULL: each column owns its own type tree */
 } migplan__build;
 
-struct migplan_column {
-	const migplan_node *node;
-	const migplan_node *data_type;   /* Moose ColumnType node */
-	const migplan_node *annotations; /* may be NULL */
-	const char *name;
+/* The parts of a column that most columns leave unset, allocated only when one is set: a
+ * large snapshot has tens of thousands of columns (issue 10's memory budget). */
+typedef struct migplan__column_extra {
 	const char *default_expr;        /* NULL when null/absent */
 	const char *materialized;
 	const char *alias;
 	const char *codec;
 	const char *comment;
 	const char *ttl;
-	int nullable;                    /* required == false or top-level {nullable: T} */
-	int primary_key;
-	int low_cardinality;
-	int owns_chtype;                 /* 1: chtype is this column's (migplan_column_parse) */
+} migplan__column_extra;
+
+struct migplan_column {
+	const migplan_node *node;
+	const migplan_node *data_type;   /* Moose ColumnType node */
+	const migplan_node *annotations; /* may be NULL */
+	const char *name;
+	const migplan__column_extra *extra; /* NULL when none of its fields is set */
 	const migplan_chtype *chtype;    /* NULL when Moose has no ClickHouse mapping */
-	const char *chtype_text;         /* arena copy of the rendering of chtype */
-	const char *moose_chtype_text;   /* arena copy: what Moose's DDL says (may differ, FORMAT 3) */
+	const char *chtype_text;         /* the rendering of chtype (shared by the type cache) */
+	const char *moose_chtype_text;   /* what Moose's DDL says (may differ, FORMAT 3) */
 	migplan__doc *own_doc;           /* set only for columns made by migplan_column_parse() */
+	uint8_t nullable;                /* required == false or top-level {nullable: T} */
+	uint8_t primary_key;
+	uint8_t low_cardinality;
+	uint8_t owns_chtype;             /* 1: chtype is this column's (migplan_column_parse) */
 };
 
 struct migplan_index {

@@ -615,27 +615,35 @@ static const key_spec column_keys[C_COUNT] = {
 	KEY("ttl"), KEY("unique"),
 };
 
-static migplan_status column_exprs(migplan_column *c, const fieldset *fs)
+static migplan_status column_exprs(const migplan__build *b, migplan_column *c, const fieldset *fs)
 {
+	migplan__column_extra x = {0};
 	migplan_status st;
-	if ((st = fs_str(fs, C_DEFAULT, 0, &c->default_expr)) ||
-	    (st = fs_str(fs, C_MATERIALIZED, 0, &c->materialized)) ||
-	    (st = fs_str(fs, C_ALIAS, 0, &c->alias)) ||
-	    (st = fs_str(fs, C_CODEC, 0, &c->codec)) ||
-	    (st = fs_str(fs, C_COMMENT, 0, &c->comment)) ||
-	    (st = fs_str(fs, C_TTL, 0, &c->ttl)))
+	if ((st = fs_str(fs, C_DEFAULT, 0, &x.default_expr)) ||
+	    (st = fs_str(fs, C_MATERIALIZED, 0, &x.materialized)) ||
+	    (st = fs_str(fs, C_ALIAS, 0, &x.alias)) ||
+	    (st = fs_str(fs, C_CODEC, 0, &x.codec)) ||
+	    (st = fs_str(fs, C_COMMENT, 0, &x.comment)) ||
+	    (st = fs_str(fs, C_TTL, 0, &x.ttl)))
 		return st;
 	/* Moose refuses a column with more than one of them: ClickHouse takes only one. */
-	int n = !!c->default_expr + !!c->materialized + !!c->alias;
+	int n = !!x.default_expr + !!x.materialized + !!x.alias;
 	if (n > 1)
 		return migplan__error_node(MIGPLAN_ESCHEMA, c->node,
 		                           "%s sets %s%s%s%s%s: at most one of default, materialized "
 		                           "and alias may be set", fs->what,
-		                           c->default_expr ? "default" : "",
-		                           c->default_expr ? " and " : "",
-		                           c->materialized ? "materialized" : "",
-		                           c->materialized && c->alias ? " and " : "",
-		                           c->alias ? "alias" : "");
+		                           x.default_expr ? "default" : "",
+		                           x.default_expr ? " and " : "",
+		                           x.materialized ? "materialized" : "",
+		                           x.materialized && x.alias ? " and " : "",
+		                           x.alias ? "alias" : "");
+	if (!n && !x.codec && !x.comment && !x.ttl)
+		return MIGPLAN_OK;
+	migplan__column_extra *copy = migplan__arena_alloc_aligned(b->arena, sizeof *copy, 8);
+	if (!copy)
+		return migplan__error_oom();
+	*copy = x;
+	c->extra = copy;
 	return MIGPLAN_OK;
 }
 
@@ -645,7 +653,7 @@ migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
 	char what[96] = "column";
 	fieldset fs;
 	migplan_status st;
-	int required, unique;
+	int required, unique, primary_key = 0, low_cardinality = 0;
 	memset(c, 0, sizeof(*c));
 	c->node = node;
 	if ((st = expect_map(node, "a column")))
@@ -661,11 +669,13 @@ migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
 		return migplan__schema_kind(c->data_type, what, "data_type",
 		                            "a type name or a type mapping");
 	if ((st = fs_bool(&fs, C_REQUIRED, 1, 1, &required)) ||
-	    (st = fs_bool(&fs, C_PRIMARY_KEY, 0, 0, &c->primary_key)) ||
+	    (st = fs_bool(&fs, C_PRIMARY_KEY, 0, 0, &primary_key)) ||
 	    (st = fs_bool(&fs, C_UNIQUE, 0, 0, &unique)) ||
-	    (st = read_annotations(&fs, C_ANNOTATIONS, &c->annotations, &c->low_cardinality)) ||
-	    (st = column_exprs(c, &fs)))
+	    (st = read_annotations(&fs, C_ANNOTATIONS, &c->annotations, &low_cardinality)) ||
+	    (st = column_exprs(b, c, &fs)))
 		return st;
+	c->primary_key = (uint8_t)primary_key;
+	c->low_cardinality = (uint8_t)low_cardinality;
 	c->nullable = !required || (c->data_type->kind == MIGPLAN_NODE_MAP &&
 	                            migplan_node_get(c->data_type, "nullable"));
 	return column_types(b, c, !required);

@@ -533,18 +533,24 @@ const char *migplan_table_projection_body(const migplan_table *t, size_t i)
 		return c ? c->member : none;        \
 	}
 
+#define COLUMN_EXTRA_GETTER(fn, member)                        \
+	const char *fn(const migplan_column *c)                \
+	{                                                      \
+		return c && c->extra ? c->extra->member : NULL; \
+	}
+
 COLUMN_GETTER(const migplan_node *, migplan_column_node, node, NULL)
 COLUMN_GETTER(const char *, migplan_column_name, name, NULL)
 COLUMN_GETTER(const migplan_node *, migplan_column_data_type, data_type, NULL)
 COLUMN_GETTER(int, migplan_column_nullable, nullable, 0)
 COLUMN_GETTER(int, migplan_column_primary_key, primary_key, 0)
 COLUMN_GETTER(int, migplan_column_low_cardinality, low_cardinality, 0)
-COLUMN_GETTER(const char *, migplan_column_default, default_expr, NULL)
-COLUMN_GETTER(const char *, migplan_column_materialized, materialized, NULL)
-COLUMN_GETTER(const char *, migplan_column_alias, alias, NULL)
-COLUMN_GETTER(const char *, migplan_column_codec, codec, NULL)
-COLUMN_GETTER(const char *, migplan_column_comment, comment, NULL)
-COLUMN_GETTER(const char *, migplan_column_ttl, ttl, NULL)
+COLUMN_EXTRA_GETTER(migplan_column_default, default_expr)
+COLUMN_EXTRA_GETTER(migplan_column_materialized, materialized)
+COLUMN_EXTRA_GETTER(migplan_column_alias, alias)
+COLUMN_EXTRA_GETTER(migplan_column_codec, codec)
+COLUMN_EXTRA_GETTER(migplan_column_comment, comment)
+COLUMN_EXTRA_GETTER(migplan_column_ttl, ttl)
 COLUMN_GETTER(const migplan_node *, migplan_column_annotations, annotations, NULL)
 COLUMN_GETTER(const migplan_chtype *, migplan_column_chtype, chtype, NULL)
 COLUMN_GETTER(const char *, migplan_column_clickhouse_type, chtype_text, NULL)
