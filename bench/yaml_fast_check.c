@@ -77,14 +77,14 @@ static int same_node(const migplan_node *a, const migplan_node *b, char *why)
 {
 	if (!a || !b)
 		return a == b || (sprintf(why, "null node"), 0);
-	if (a->kind != b->kind || a->style != b->style || a->line != b->line ||
+	if (migplan__kind(a) != migplan__kind(b) || a->line != b->line ||
 	    a->column != b->column || a->offset != b->offset) {
-		sprintf(why, "node %u:%u kind %d/%d style %d/%d pos %u:%u/%u:%u off %u/%u", a->line, a->column,
-		        a->kind, b->kind, a->style, b->style, a->line, a->column, b->line, b->column,
+		sprintf(why, "node %u:%u kind %d/%d pos %u:%u/%u:%u off %u/%u", a->line, a->column,
+		        migplan__kind(a), migplan__kind(b), a->line, a->column, b->line, b->column,
 		        a->offset, b->offset);
 		return 0;
 	}
-	if (a->kind == MIGPLAN_NODE_SEQ) {
+	if (migplan__kind(a) == MIGPLAN_NODE_SEQ) {
 		if (migplan__nkids(a) != migplan__nkids(b))
 			return sprintf(why, "seq count at %u:%u", a->line, a->column), 0;
 		for (uint32_t i = 0; i < migplan__nkids(a); i++)
@@ -92,7 +92,7 @@ static int same_node(const migplan_node *a, const migplan_node *b, char *why)
 				return 0;
 		return 1;
 	}
-	if (a->kind == MIGPLAN_NODE_MAP) {
+	if (migplan__kind(a) == MIGPLAN_NODE_MAP) {
 		if (migplan__nkids(a) != migplan__nkids(b))
 			return sprintf(why, "map count at %u:%u", a->line, a->column), 0;
 		for (uint32_t i = 0; i < migplan__nkids(a); i++)

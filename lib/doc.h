@@ -5,40 +5,37 @@
 #ifndef MIGPLAN_DOC_H
 #define MIGPLAN_DOC_H
 
+#include <string.h>
+
 #include "migplan/node.h"
 #include "migplan/options.h"
 
 #include "arena.h"
 
-/* How a scalar was written; the readers need it to type plain scalars, the emitter ignores it. */
+/* How a scalar was written: the YAML reader types plain scalars only (nodes do not keep it). */
 enum {
 	MIGPLAN__STYLE_PLAIN = 0,
 	MIGPLAN__STYLE_SINGLE = 1,
 	MIGPLAN__STYLE_DOUBLE = 2,
 	MIGPLAN__STYLE_LITERAL = 3,
-	MIGPLAN__STYLE_FOLDED = 4,
-	MIGPLAN__STYLE_BLOCK = 0, /* collections */
-	MIGPLAN__STYLE_FLOW = 1
+	MIGPLAN__STYLE_FOLDED = 4
 };
 
 typedef struct migplan__doc migplan__doc;
 typedef struct migplan__pair migplan__pair;
 
-/* A node is 24 bytes and holds no counts or lengths of its own: a large snapshot has about one
- * node per 15 bytes of input, so every byte here is about 1/15 of the input size in memory
- * (issue 10 asks for at most 3 times the input in all). What a node refers to starts with
- * its document, so the path of any node is found without a pointer per node. */
+/* A node is 20 bytes and holds no kind, count, length or document of its own: a large
+ * snapshot has about one node per 15 bytes of input, so every byte here is about 1/15 of the
+ * input size in memory (issue 10 asks for at most 3 times the input in all). What a node
+ * refers to (its text or children record) starts with its document, and the record's address
+ * is a multiple of 8, which leaves its 3 low bits for the node's kind. */
 struct migplan_node {
-	uint8_t kind;   /* migplan_node_kind */
-	uint8_t style;  /* MIGPLAN__STYLE_* */
-	uint16_t flags; /* reserved */
 	uint32_t line;  /* 1-based */
 	uint32_t column;/* 1-based, in code points */
 	uint32_t offset;/* 0-based byte offset (inputs are limited below 4 GiB) */
-	union {
-		const struct migplan__text *text; /* scalars */
-		const struct migplan__kids *kids; /* sequences and mappings */
-	} u;
+	/* the record's address | kind, in two halves so that a node needs only 4-byte alignment;
+	 * read and written with migplan__kind() and friends below */
+	uint32_t ref[2];
 };
 
 /* A scalar's text as written (after unescaping; numbers and booleans are converted on
@@ -58,6 +55,35 @@ typedef struct migplan__kids {
 	migplan_node nodes[];
 } migplan__kids;
 
+static inline uint64_t migplan__ref_word(const migplan_node *n)
+{
+	uint64_t w;
+	memcpy(&w, n->ref, sizeof w);
+	return w;
+}
+
+static inline migplan_node_kind migplan__kind(const migplan_node *n)
+{
+	return (migplan_node_kind)(migplan__ref_word(n) & 7u);
+}
+
+/* Sets the kind and the text or children record (8-aligned; NULL while a collection is read). */
+static inline void migplan__node_set(migplan_node *n, migplan_node_kind kind, const void *record)
+{
+	uint64_t w = (uint64_t)(uintptr_t)record | (uint64_t)kind;
+	memcpy(n->ref, &w, sizeof w);
+}
+
+static inline const migplan__text *migplan__text_of(const migplan_node *n)
+{
+	return (const migplan__text *)(uintptr_t)(migplan__ref_word(n) & ~(uint64_t)7);
+}
+
+static inline const migplan__kids *migplan__kids_of(const migplan_node *n)
+{
+	return (const migplan__kids *)(uintptr_t)(migplan__ref_word(n) & ~(uint64_t)7);
+}
+
 /* Input of the node builders (lib/emit.h) that make mappings. */
 struct migplan__pair {
 	const migplan_node *key;   /* always a scalar node; its text is the key */
@@ -66,7 +92,8 @@ struct migplan__pair {
 
 static inline int migplan__is_collection(const migplan_node *n)
 {
-	return n->kind == MIGPLAN_NODE_SEQ || n->kind == MIGPLAN_NODE_MAP;
+	migplan_node_kind k = migplan__kind(n);
+	return k == MIGPLAN_NODE_SEQ || k == MIGPLAN_NODE_MAP;
 }
 
 /* Accessors for the library's own code (the public ones in node.c check their arguments;
@@ -75,32 +102,32 @@ static inline const migplan__doc *migplan__node_doc(const migplan_node *n)
 {
 	/* a collection still being read has no children record yet */
 	if (migplan__is_collection(n))
-		return n->u.kids ? n->u.kids->doc : NULL;
-	return n->u.text ? n->u.text->doc : NULL;
+		return migplan__kids_of(n) ? migplan__kids_of(n)->doc : NULL;
+	return migplan__text_of(n) ? migplan__text_of(n)->doc : NULL;
 }
 static inline uint32_t migplan__nkids(const migplan_node *n) /* pairs of a map, items of a seq */
 {
-	return n->u.kids->count;
+	return migplan__kids_of(n)->count;
 }
 static inline const migplan_node *migplan__item(const migplan_node *seq, size_t i)
 {
-	return &seq->u.kids->nodes[i];
+	return &migplan__kids_of(seq)->nodes[i];
 }
 static inline const migplan_node *migplan__key(const migplan_node *map, size_t i)
 {
-	return &map->u.kids->nodes[2 * i];
+	return &migplan__kids_of(map)->nodes[2 * i];
 }
 static inline const migplan_node *migplan__val(const migplan_node *map, size_t i)
 {
-	return &map->u.kids->nodes[2 * i + 1];
+	return &migplan__kids_of(map)->nodes[2 * i + 1];
 }
 static inline const char *migplan__sptr(const migplan_node *scalar)
 {
-	return scalar->u.text->bytes;
+	return migplan__text_of(scalar)->bytes;
 }
 static inline uint32_t migplan__slen(const migplan_node *scalar)
 {
-	return scalar->u.text->len;
+	return migplan__text_of(scalar)->len;
 }
 
 typedef enum migplan__doc_format {

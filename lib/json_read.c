@@ -133,8 +133,7 @@ static migplan_status count_node(reader *r, const unsigned char *at)
 /* A node positioned at `at`, without its text or children yet. */
 static void new_node(reader *r, migplan_node *n, migplan_node_kind kind, const unsigned char *at)
 {
-	memset(n, 0, sizeof *n);
-	n->kind = (uint8_t)kind;
+	migplan__node_set(n, kind, NULL);
 	n->line = r->line;
 	n->column = column_of(r, at);
 	n->offset = (uint32_t)(at - r->buf);
@@ -145,8 +144,9 @@ static migplan_status new_scalar(reader *r, migplan_node *n, migplan_node_kind k
                                  const unsigned char *at, const void *s, size_t len)
 {
 	new_node(r, n, kind, at);
-	n->u.text = migplan__texts_get(&r->texts, r->doc, s, len);
-	return n->u.text ? MIGPLAN_OK : migplan__error_oom();
+	const migplan__text *text = migplan__texts_get(&r->texts, r->doc, s, len);
+	migplan__node_set(n, kind, text);
+	return text ? MIGPLAN_OK : migplan__error_oom();
 }
 
 static migplan_status push_kid(reader *r, const migplan_node *n)
@@ -362,7 +362,6 @@ static migplan_status read_string(reader *r, migplan_node *out)
 		                         "string longer than the limit (max_string)");
 	if ((st = new_scalar(r, out, MIGPLAN_NODE_STRING, at, text, len)))
 		return st;
-	out->style = MIGPLAN__STYLE_DOUBLE;
 	out->column = col;
 	if (escaped)
 		migplan__reader_note_nul(r->doc, out);
@@ -456,7 +455,6 @@ static migplan_status open_collection(reader *r, migplan_node_kind kind)
 		return migplan__error_oom();
 	migplan_node *n = &r->frames[r->nframes].node;
 	new_node(r, n, kind, at);
-	n->style = MIGPLAN__STYLE_FLOW;
 	r->frames[r->nframes].start = r->nkids;
 	r->nframes++;
 	r->p++;
@@ -470,7 +468,7 @@ static migplan_status close_collection(reader *r, migplan_node *out)
 	const migplan_node *kids = r->kids + f->start;
 	size_t n = r->nkids - f->start;
 	*out = f->node;
-	migplan_status st = out->kind == MIGPLAN_NODE_SEQ
+	migplan_status st = migplan__kind(out) == MIGPLAN_NODE_SEQ
 	                            ? migplan__reader_end_seq(r->doc, out, kids, n)
 	                            : migplan__reader_end_map(r->doc, &r->keys, out, kids, n);
 	if (st)
@@ -550,7 +548,7 @@ static migplan_status after_value(reader *r, migplan_node *v, int *more)
 		if (st)
 			return st;
 		skip_ws(r);
-		int obj = r->frames[r->nframes - 1].node.kind == MIGPLAN_NODE_MAP;
+		int obj = migplan__kind(&r->frames[r->nframes - 1].node) == MIGPLAN_NODE_MAP;
 		char closer = obj ? '}' : ']';
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;

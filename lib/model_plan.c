@@ -253,7 +253,7 @@ static migplan_status field_object(const migplan__build *b, migplan_op *op, cons
 			return migplan__error_oom();
 		return migplan__index_build(b, op->index_def, v);
 	case F_PROJECTION:
-		if (v->kind != MIGPLAN_NODE_MAP)
+		if (migplan__kind(v) != MIGPLAN_NODE_MAP)
 			return migplan__schema_kind(v, what, f->key, "a mapping with name and body");
 		if ((st = migplan__field_str(v, "projection", "name", 1, &op->object_name)))
 			return st;
@@ -283,7 +283,7 @@ static migplan_status read_field(const migplan__build *b, migplan_op *op, const 
 	default:
 		break;
 	}
-	if (v->kind == MIGPLAN_NODE_NULL && !f->required)
+	if (migplan__kind(v) == MIGPLAN_NODE_NULL && !f->required)
 		return MIGPLAN_OK;
 	return field_object(b, op, what, f, v);
 }
@@ -312,7 +312,7 @@ static void derive_fields(migplan_op *op)
 /* The item must be a one-key mapping; returns the key (the variant name). */
 static migplan_status op_key(const migplan_node *item, const migplan_node **key)
 {
-	if (item->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(item) != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, item,
 		                           "an operation must be a mapping with one key, the operation "
 		                           "name (e.g. `DropTable:`), found %s",
@@ -343,7 +343,7 @@ static migplan_status op_build(const migplan__build *b, migplan_plan *plan, migp
 		return unknown_variant(key);
 	const variant *var = &variants[op->kind - 1];
 	op->body = migplan__val(item, 0);
-	if (op->body->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(op->body) != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, op->body,
 		                           "%s must be followed by a mapping of its fields, found %s",
 		                           var->name,
@@ -362,7 +362,7 @@ static migplan_status plan_root(const migplan_plan *plan)
 		return migplan__error_at(MIGPLAN_ESCHEMA, plan->doc->path, 1, 1, 0,
 		                         "the plan is empty: expected a mapping with 'created_at' and "
 		                         "'operations'");
-	if (root->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(root) != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, root,
 		                           "a plan must be a mapping with 'created_at' and "
 		                           "'operations', found %s",
@@ -382,7 +382,7 @@ migplan_status migplan__plan_build(migplan_plan *plan, const migplan__limits *li
 	const migplan_node *ops = migplan_node_get(root, "operations");
 	if (!ops)
 		return migplan__schema_missing(root, "the plan", "operations");
-	if (ops->kind != MIGPLAN_NODE_SEQ)
+	if (migplan__kind(ops) != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(ops, "the plan", "operations", "a sequence");
 	size_t n = migplan__nkids(ops);
 	if (n > lim->max_ops)

@@ -57,7 +57,7 @@ migplan_status migplan__doc_refuse_nul(const migplan__doc *doc)
 
 static int is_absent(const migplan_node *v)
 {
-	return !v || v->kind == MIGPLAN_NODE_NULL;
+	return !v || migplan__kind(v) == MIGPLAN_NODE_NULL;
 }
 
 /* Each reader takes the value (NULL when the key is absent), the mapping it belongs to (where
@@ -69,7 +69,7 @@ static migplan_status absent(const migplan_node *v, const migplan_node *map, con
 	*done = 1;
 	if (!v)
 		return required ? migplan__schema_missing(map, what, key) : MIGPLAN_OK;
-	if (v->kind == MIGPLAN_NODE_NULL && !required)
+	if (migplan__kind(v) == MIGPLAN_NODE_NULL && !required)
 		return MIGPLAN_OK;
 	*done = 0;
 	return MIGPLAN_OK;
@@ -83,7 +83,7 @@ static migplan_status str_of(const migplan_node *v, const migplan_node *map, con
 	*out = NULL;
 	if (done)
 		return st;
-	if (v->kind != MIGPLAN_NODE_STRING)
+	if (migplan__kind(v) != MIGPLAN_NODE_STRING)
 		return migplan__schema_kind(v, what, key, "a string");
 	*out = migplan__sptr(v);
 	return MIGPLAN_OK;
@@ -97,7 +97,7 @@ static migplan_status bool_of(const migplan_node *v, const migplan_node *map, co
 	*out = dflt;
 	if (done)
 		return st;
-	if (v->kind != MIGPLAN_NODE_BOOL)
+	if (migplan__kind(v) != MIGPLAN_NODE_BOOL)
 		return migplan__schema_kind(v, what, key, "a boolean");
 	*out = migplan_node_bool(v);
 	return MIGPLAN_OK;
@@ -111,7 +111,7 @@ static migplan_status seq_of(const migplan_node *v, const migplan_node *map, con
 	*out = NULL;
 	if (done)
 		return st;
-	if (v->kind != MIGPLAN_NODE_SEQ)
+	if (migplan__kind(v) != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(v, what, key, "a sequence");
 	*out = v;
 	return MIGPLAN_OK;
@@ -127,7 +127,7 @@ static migplan_status strings_of(migplan__arena *arena, const migplan_node *v,
 	*count = 0;
 	if (done)
 		return st;
-	if (v->kind != MIGPLAN_NODE_SEQ)
+	if (migplan__kind(v) != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(v, what, key, "a sequence of strings");
 	size_t n = migplan__nkids(v);
 	if (n == 0)
@@ -137,7 +137,7 @@ static migplan_status strings_of(migplan__arena *arena, const migplan_node *v,
 		return migplan__error_oom();
 	for (size_t i = 0; i < n; i++) {
 		const migplan_node *item = migplan__item(v, i);
-		if (item->kind != MIGPLAN_NODE_STRING) {
+		if (migplan__kind(item) != MIGPLAN_NODE_STRING) {
 			char sub[80];
 			snprintf(sub, sizeof(sub), "%.50s[%zu]", key, i);
 			return migplan__schema_kind(item, what, sub, "a string");
@@ -155,11 +155,11 @@ static migplan_status settings_of(const migplan_node *v, const char *what, const
 	*out = NULL;
 	if (is_absent(v))
 		return MIGPLAN_OK;
-	if (v->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(v) != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(v, what, key, "a mapping of setting names to strings");
 	for (uint32_t i = 0; i < migplan__nkids(v); i++) {
 		const migplan_node *value = migplan__val(v, i);
-		if (value->kind != MIGPLAN_NODE_STRING) {
+		if (migplan__kind(value) != MIGPLAN_NODE_STRING) {
 			char sub[96];
 			snprintf(sub, sizeof(sub), "%.30s of %.60s", key, what);
 			return migplan__schema_kind(value, sub, migplan__sptr(migplan__key(v, i)), "a string");
@@ -217,7 +217,7 @@ migplan_status migplan__field_settings(const migplan_node *map, const char *what
 
 static migplan_status expect_map(const migplan_node *n, const char *what)
 {
-	if (n && n->kind == MIGPLAN_NODE_MAP)
+	if (n && migplan__kind(n) == MIGPLAN_NODE_MAP)
 		return MIGPLAN_OK;
 	return migplan__error_node(MIGPLAN_ESCHEMA, n, "%s must be a mapping, found %s", what,
 	                           kind_name(n));
@@ -452,12 +452,12 @@ static migplan_status read_annotations(const fieldset *fs, int field, const migp
 		return st;
 	for (uint32_t i = 0; i < migplan__nkids(*out); i++) {
 		const migplan_node *a = migplan__item(*out, i);
-		if (a->kind != MIGPLAN_NODE_SEQ || migplan__nkids(a) != 2 ||
-		    migplan__item(a, 0)->kind != MIGPLAN_NODE_STRING)
+		if (migplan__kind(a) != MIGPLAN_NODE_SEQ || migplan__nkids(a) != 2 ||
+		    migplan__kind(migplan__item(a, 0)) != MIGPLAN_NODE_STRING)
 			return migplan__error_node(MIGPLAN_ESCHEMA, a,
 			                           "annotations of %s must be [name, value] pairs, "
 			                           "found %s%s", what, kind_name(a),
-			                           a->kind == MIGPLAN_NODE_SEQ ? " of another shape" : "");
+			                           migplan__kind(a) == MIGPLAN_NODE_SEQ ? " of another shape" : "");
 		if (annotation_is(a, "LowCardinality") && migplan_node_bool(migplan__item(a, 1)))
 			*low_cardinality = 1;
 	}
@@ -511,8 +511,8 @@ static migplan_status map_type(const migplan__build *b, const migplan_column *c,
  * lengths are written out); 0 when it does not fit, and the type is then not shared. */
 static int type_key(const migplan_node *n, char *buf, size_t cap, size_t *len)
 {
-	if (n->kind == MIGPLAN_NODE_SEQ || n->kind == MIGPLAN_NODE_MAP) {
-		int map = n->kind == MIGPLAN_NODE_MAP;
+	if (migplan__kind(n) == MIGPLAN_NODE_SEQ || migplan__kind(n) == MIGPLAN_NODE_MAP) {
+		int map = migplan__kind(n) == MIGPLAN_NODE_MAP;
 		uint32_t count = map ? migplan__nkids(n) : migplan__nkids(n);
 		if (*len + 2 > cap)
 			return 0;
@@ -528,7 +528,7 @@ static int type_key(const migplan_node *n, char *buf, size_t cap, size_t *len)
 		buf[(*len)++] = map ? '}' : ']';
 		return 1;
 	}
-	int w = snprintf(buf + *len, cap - *len, "%d%u:", n->kind, (unsigned)migplan__slen(n));
+	int w = snprintf(buf + *len, cap - *len, "%d%u:", migplan__kind(n), (unsigned)migplan__slen(n));
 	if (w < 0 || *len + (size_t)w + migplan__slen(n) >= cap)
 		return 0;
 	*len += (size_t)w;
@@ -546,7 +546,7 @@ static int column_type_key(const migplan__build *b, const migplan_column *c, int
 	if (!b->types || !annotations_simple(c->annotations))
 		return 0;
 	e->flags = (nullable ? TC_NULLABLE : 0) | (c->low_cardinality ? TC_LOW_CARDINALITY : 0);
-	if (c->data_type->kind == MIGPLAN_NODE_STRING) {
+	if (migplan__kind(c->data_type) == MIGPLAN_NODE_STRING) {
 		e->text = migplan__sptr(c->data_type);
 		e->len = migplan__slen(c->data_type);
 	} else if (type_key(c->data_type, buf, cap, &len)) {
@@ -665,7 +665,7 @@ migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
 	c->data_type = fs.v[C_DATA_TYPE];
 	if (!c->data_type)
 		return migplan__schema_missing(node, what, "data_type");
-	if (c->data_type->kind != MIGPLAN_NODE_STRING && c->data_type->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(c->data_type) != MIGPLAN_NODE_STRING && migplan__kind(c->data_type) != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(c->data_type, what, "data_type",
 		                            "a type name or a type mapping");
 	if ((st = fs_bool(&fs, C_REQUIRED, 1, 1, &required)) ||
@@ -676,7 +676,7 @@ migplan_status migplan__column_build(const migplan__build *b, migplan_column *c,
 		return st;
 	c->primary_key = (uint8_t)primary_key;
 	c->low_cardinality = (uint8_t)low_cardinality;
-	c->nullable = !required || (c->data_type->kind == MIGPLAN_NODE_MAP &&
+	c->nullable = !required || (migplan__kind(c->data_type) == MIGPLAN_NODE_MAP &&
 	                            migplan_node_get(c->data_type, "nullable"));
 	return column_types(b, c, !required);
 }
@@ -690,7 +690,7 @@ static migplan_status index_granularity(const migplan_node *map, const char *wha
 	int64_t g;
 	if (!v)
 		return migplan__schema_missing(map, what, "granularity");
-	if (v->kind != MIGPLAN_NODE_INT)
+	if (migplan__kind(v) != MIGPLAN_NODE_INT)
 		return migplan__schema_kind(v, what, "granularity", "an unsigned integer");
 	if (migplan_node_int(v, &g) || g < 0)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v,
@@ -835,11 +835,11 @@ static migplan_status table_order_by(const migplan__build *b, migplan_table *t,
 	const migplan_node *v = fs->v[T_ORDER_BY];
 	if (!v)
 		return migplan__schema_missing(t->node, fs->what, "order_by");
-	if (v->kind == MIGPLAN_NODE_STRING) {
+	if (migplan__kind(v) == MIGPLAN_NODE_STRING) {
 		t->order_by_expression = migplan__sptr(v);
 		return MIGPLAN_OK;
 	}
-	if (v->kind != MIGPLAN_NODE_SEQ)
+	if (migplan__kind(v) != MIGPLAN_NODE_SEQ)
 		return migplan__schema_kind(v, fs->what, "order_by",
 		                            "a sequence of column names or an expression string");
 	migplan_status st = strings_of(b->arena, v, t->node, fs->what, "order_by", 1, &t->order_by,
@@ -864,15 +864,15 @@ static migplan_status table_engine(migplan_table *t, const fieldset *fs)
 	if (is_absent(v))
 		return MIGPLAN_OK;
 	t->engine_node = v;
-	if (v->kind == MIGPLAN_NODE_STRING) {
+	if (migplan__kind(v) == MIGPLAN_NODE_STRING) {
 		t->engine = migplan__sptr(v);
 		return MIGPLAN_OK;
 	}
-	if (v->kind == MIGPLAN_NODE_MAP && migplan__nkids(v) == 1) {
+	if (migplan__kind(v) == MIGPLAN_NODE_MAP && migplan__nkids(v) == 1) {
 		t->engine = migplan__sptr(migplan__key(v, 0));
 		return MIGPLAN_OK;
 	}
-	if (v->kind == MIGPLAN_NODE_MAP)
+	if (migplan__kind(v) == MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, v,
 		                           "'engine' of %s must have exactly one key, the engine name; "
 		                           "found %u keys", fs->what, (unsigned)migplan__nkids(v));
@@ -884,10 +884,10 @@ static migplan_status table_source(migplan_table *t, const fieldset *fs)
 	const migplan_node *sp = fs->v[T_SOURCE_PRIMITIVE];
 	if (!sp)
 		return migplan__schema_missing(t->node, fs->what, "source_primitive");
-	if (sp->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(sp) != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(sp, fs->what, "source_primitive", "a mapping");
 	const migplan_node *name = migplan_node_get(sp, "name");
-	if (name && name->kind == MIGPLAN_NODE_STRING) {
+	if (name && migplan__kind(name) == MIGPLAN_NODE_STRING) {
 		t->source_name = migplan__sptr(name);
 		return MIGPLAN_OK;
 	}
@@ -1001,7 +1001,7 @@ static migplan_status view_sources(const migplan__build *b, migplan_view *v, con
 	for (uint32_t i = 0; i < migplan__nkids(seq); i++) {
 		migplan__source *src = &v->sources[i];
 		src->node = migplan__item(seq, i);
-		if (src->node->kind != MIGPLAN_NODE_STRING) {
+		if (migplan__kind(src->node) != MIGPLAN_NODE_STRING) {
 			char sub[32];
 			snprintf(sub, sizeof(sub), "sourceTables[%u]", (unsigned)i);
 			return migplan__schema_kind(src->node, what, sub, "a string");
@@ -1108,9 +1108,9 @@ static migplan_status snapshot_map(const migplan_node *root, const char *key, in
 	*out = NULL;
 	if (!v)
 		return required ? migplan__schema_missing(root, "snapshot", key) : MIGPLAN_OK;
-	if (v->kind == MIGPLAN_NODE_NULL && !required)
+	if (migplan__kind(v) == MIGPLAN_NODE_NULL && !required)
 		return MIGPLAN_OK;
-	if (v->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(v) != MIGPLAN_NODE_MAP)
 		return migplan__schema_kind(v, "snapshot", key, "a mapping (object) keyed by id");
 	*out = v;
 	return MIGPLAN_OK;
@@ -1137,7 +1137,7 @@ static migplan_status snapshot_root(const migplan_snapshot *s)
 		return migplan__error_at(MIGPLAN_ESCHEMA, s->doc->path, 1, 1, 0,
 		                         "the snapshot is empty: expected a JSON object "
 		                         "(a Moose InfrastructureMap)");
-	if (root->kind != MIGPLAN_NODE_MAP)
+	if (migplan__kind(root) != MIGPLAN_NODE_MAP)
 		return migplan__error_node(MIGPLAN_ESCHEMA, root,
 		                           "a snapshot must be a JSON object (a Moose "
 		                           "InfrastructureMap), found %s", kind_name(root));

@@ -8,7 +8,7 @@
 
 migplan_node_kind migplan_node_kind_of(const migplan_node *node)
 {
-	return node ? (migplan_node_kind)node->kind : MIGPLAN_NODE_NULL;
+	return node ? (migplan_node_kind)migplan__kind(node) : MIGPLAN_NODE_NULL;
 }
 
 const char *migplan_node_kind_name(migplan_node_kind kind)
@@ -48,7 +48,7 @@ size_t migplan_node_offset(const migplan_node *node)
 
 static int is_scalar(const migplan_node *node)
 {
-	return node && node->kind != MIGPLAN_NODE_SEQ && node->kind != MIGPLAN_NODE_MAP;
+	return node && migplan__kind(node) != MIGPLAN_NODE_SEQ && migplan__kind(node) != MIGPLAN_NODE_MAP;
 }
 
 const char *migplan_node_text(const migplan_node *node, size_t *len_out)
@@ -67,7 +67,7 @@ const char *migplan_node_text(const migplan_node *node, size_t *len_out)
  * then decimal digits or a 0x / 0o / 0b prefix. JSON integers are the decimal subset. */
 migplan_status migplan_node_int(const migplan_node *node, int64_t *out)
 {
-	if (!node || node->kind != MIGPLAN_NODE_INT || !out)
+	if (!node || migplan__kind(node) != MIGPLAN_NODE_INT || !out)
 		return migplan__error_node(MIGPLAN_EINVAL, node, "not an integer");
 	const char *s = migplan__sptr(node);
 	int neg = 0;
@@ -97,7 +97,7 @@ migplan_status migplan_node_int(const migplan_node *node, int64_t *out)
 
 int migplan_node_bool(const migplan_node *node)
 {
-	if (!node || node->kind != MIGPLAN_NODE_BOOL)
+	if (!node || migplan__kind(node) != MIGPLAN_NODE_BOOL)
 		return 0;
 	return migplan__sptr(node)[0] == 't' || migplan__sptr(node)[0] == 'T';
 }
@@ -106,9 +106,9 @@ size_t migplan_node_count(const migplan_node *node)
 {
 	if (!node)
 		return 0;
-	if (node->kind == MIGPLAN_NODE_SEQ)
+	if (migplan__kind(node) == MIGPLAN_NODE_SEQ)
 		return migplan__nkids(node);
-	if (node->kind == MIGPLAN_NODE_MAP)
+	if (migplan__kind(node) == MIGPLAN_NODE_MAP)
 		return migplan__nkids(node);
 	return 0;
 }
@@ -117,23 +117,23 @@ const migplan_node *migplan_node_at(const migplan_node *node, size_t i)
 {
 	if (!node)
 		return NULL;
-	if (node->kind == MIGPLAN_NODE_SEQ)
+	if (migplan__kind(node) == MIGPLAN_NODE_SEQ)
 		return i < migplan__nkids(node) ? migplan__item(node, i) : NULL;
-	if (node->kind == MIGPLAN_NODE_MAP)
+	if (migplan__kind(node) == MIGPLAN_NODE_MAP)
 		return i < migplan__nkids(node) ? migplan__val(node, i) : NULL;
 	return NULL;
 }
 
 const migplan_node *migplan_node_key_at(const migplan_node *node, size_t i)
 {
-	if (!node || node->kind != MIGPLAN_NODE_MAP || i >= migplan__nkids(node))
+	if (!node || migplan__kind(node) != MIGPLAN_NODE_MAP || i >= migplan__nkids(node))
 		return NULL;
 	return migplan__key(node, i);
 }
 
 const migplan_node *migplan_node_get(const migplan_node *node, const char *key)
 {
-	if (!node || node->kind != MIGPLAN_NODE_MAP || !key)
+	if (!node || migplan__kind(node) != MIGPLAN_NODE_MAP || !key)
 		return NULL;
 	size_t klen = strlen(key);
 	for (uint32_t i = 0; i < migplan__nkids(node); i++) {
@@ -146,12 +146,12 @@ const migplan_node *migplan_node_get(const migplan_node *node, const char *key)
 
 const char *migplan__node_str(const migplan_node *n)
 {
-	return n && n->kind == MIGPLAN_NODE_STRING ? migplan__sptr(n) : NULL;
+	return n && migplan__kind(n) == MIGPLAN_NODE_STRING ? migplan__sptr(n) : NULL;
 }
 
 int migplan__node_is(const migplan_node *n, migplan_node_kind kind)
 {
-	return n && n->kind == (uint8_t)kind;
+	return n && migplan__kind(n) == (uint8_t)kind;
 }
 
 void migplan__doc_free(migplan__doc *doc)

@@ -7,7 +7,7 @@
 #include "error.h"
 
 /* the memory budget of a document rests on this (lib/doc.h) */
-_Static_assert(sizeof(migplan_node) <= 24, "a node is at most 24 bytes");
+_Static_assert(sizeof(migplan_node) <= 20, "a node is at most 20 bytes");
 
 #define SMALL_MAP 8u /* up to this many pairs, duplicates are found by direct comparison */
 #define NO_DUP UINT32_MAX
@@ -98,8 +98,8 @@ void migplan__keyset_release(migplan__keyset *ks)
 
 static int same_text(const migplan_node *a, const migplan_node *b)
 {
-	return a->u.text == b->u.text ||
-	       (a->u.text->len == b->u.text->len && !memcmp(a->u.text->bytes, b->u.text->bytes, a->u.text->len));
+	const migplan__text *x = migplan__text_of(a), *y = migplan__text_of(b);
+	return x == y || (x->len == y->len && !memcmp(x->bytes, y->bytes, x->len));
 }
 
 /* Index of the first pair whose key repeats an earlier key, NO_DUP, or DUP_OOM. kv holds key,
@@ -127,7 +127,7 @@ static uint32_t first_duplicate(migplan__keyset *ks, const migplan_node *kv, uin
 	size_t mask = cap - 1;
 	for (uint32_t j = 0; j < npairs; j++) {
 		const migplan_node *k = &kv[2 * j];
-		size_t h = (size_t)migplan__reader_hash(ks->seed, k->u.text->bytes, k->u.text->len) & mask;
+		size_t h = (size_t)migplan__reader_hash(ks->seed, migplan__sptr(k), migplan__slen(k)) & mask;
 		while (ks->slots[h] != EMPTY_SLOT) {
 			if (same_text(&kv[2 * ks->slots[h]], k))
 				return j;
@@ -151,7 +151,7 @@ static migplan_status set_kids(migplan__doc *doc, migplan_node *node, const migp
 	k->count = count;
 	if (n)
 		memcpy(k->nodes, src, n * sizeof *src);
-	node->u.kids = k;
+	migplan__node_set(node, migplan__kind(node), k);
 	return MIGPLAN_OK;
 }
 
@@ -171,8 +171,8 @@ migplan_status migplan__reader_end_map(migplan__doc *doc, migplan__keyset *keys,
 	if (dup != NO_DUP) {
 		const migplan_node *k = &kv[2 * dup];
 		return migplan__error_node(MIGPLAN_EPARSE, k, "duplicate key '%.*s'",
-		                           (int)(k->u.text->len > 100 ? 100 : k->u.text->len),
-		                           k->u.text->bytes);
+		                           (int)(migplan__slen(k) > 100 ? 100 : migplan__slen(k)),
+		                           migplan__sptr(k));
 	}
 	return set_kids(doc, node, kv, n, npairs);
 }
@@ -189,8 +189,8 @@ migplan_status migplan__reader_set_root(migplan__doc *doc, const migplan_node *r
 
 void migplan__reader_note_nul(migplan__doc *doc, const migplan_node *n)
 {
-	if (doc->has_nul || n->kind != MIGPLAN_NODE_STRING ||
-	    !memchr(n->u.text->bytes, '\0', n->u.text->len))
+	if (doc->has_nul || migplan__kind(n) != MIGPLAN_NODE_STRING ||
+	    !memchr(migplan__sptr(n), '\0', migplan__slen(n)))
 		return;
 	doc->has_nul = 1;
 	doc->first_nul = *n;

@@ -615,7 +615,7 @@ static migplan_status check_keys(const migplan_node *n)
 {
 	for (uint32_t i = 0; i < migplan__nkids(n); i++) {
 		const migplan_node *k = migplan__key(n, i);
-		if (!k || k->kind == MIGPLAN_NODE_SEQ || k->kind == MIGPLAN_NODE_MAP)
+		if (!k || migplan__kind(k) == MIGPLAN_NODE_SEQ || migplan__kind(k) == MIGPLAN_NODE_MAP)
 			return migplan__error_node(MIGPLAN_EINVAL, k ? k : n,
 			                           "mapping key is not a scalar");
 	}
@@ -672,7 +672,7 @@ static migplan_status emit_node(emit_ctx *c, const migplan_node *n, unsigned dep
 		                           MIGPLAN__EMIT_MAX_DEPTH);
 	if (!n)
 		return emit_plain(c, "null", NULL);
-	switch ((migplan_node_kind)n->kind) {
+	switch ((migplan_node_kind)migplan__kind(n)) {
 	case MIGPLAN_NODE_NULL:
 		return emit_plain(c, "null", n);
 	case MIGPLAN_NODE_BOOL:
@@ -687,7 +687,7 @@ static migplan_status emit_node(emit_ctx *c, const migplan_node *n, unsigned dep
 	case MIGPLAN_NODE_MAP:
 		return emit_map(c, n, depth);
 	}
-	return migplan__error_node(MIGPLAN_EINVAL, n, "node of unknown kind %u", n->kind);
+	return migplan__error_node(MIGPLAN_EINVAL, n, "node of unknown kind %u", migplan__kind(n));
 }
 
 /* serde_yaml's Emitter::new plus the 0.9.34 width setting. */
@@ -788,7 +788,7 @@ static migplan_node *new_node(migplan__arena *arena, migplan_node_kind kind)
 		migplan__error_oom();
 		return NULL;
 	}
-	n->kind = (uint8_t)kind;
+	migplan__node_set(n, kind, NULL);
 	return n;
 }
 
@@ -812,7 +812,7 @@ static migplan_node *new_scalar(migplan__arena *arena, const migplan__doc *doc,
 	if (len)
 		memcpy(t->bytes, text, len);
 	t->bytes[len] = '\0';
-	n->u.text = t;
+	migplan__node_set(n, kind, t);
 	return n;
 }
 
@@ -833,7 +833,7 @@ static migplan_node *new_collection(migplan__arena *arena, const migplan__doc *d
 	k->count = count;
 	for (size_t i = 0; i < n; i++)
 		k->nodes[i] = *src[i];
-	c->u.kids = k;
+	migplan__node_set(c, kind, k);
 	return c;
 }
 
@@ -888,7 +888,7 @@ migplan_node *migplan__node_new_map(migplan__arena *arena, const migplan__doc *d
 	}
 	for (size_t i = 0; i < n; i++) {
 		const migplan_node *k = pairs[i].key;
-		if (!k || k->kind == MIGPLAN_NODE_SEQ || k->kind == MIGPLAN_NODE_MAP ||
+		if (!k || migplan__kind(k) == MIGPLAN_NODE_SEQ || migplan__kind(k) == MIGPLAN_NODE_MAP ||
 		    !pairs[i].value) {
 			migplan__error(MIGPLAN_EINVAL, "node builder: pair %zu needs a scalar key and value",
 			               i);

@@ -564,7 +564,7 @@ static int at_key(const reader *r)
 	if (!r->nframes)
 		return 0;
 	const frame *f = &r->frames[r->nframes - 1];
-	return f->node.kind == MIGPLAN_NODE_MAP && (r->nkids - f->start) % 2 == 0;
+	return migplan__kind(&f->node) == MIGPLAN_NODE_MAP && (r->nkids - f->start) % 2 == 0;
 }
 
 /* Hands a finished node (height = collection levels in it) to its parent, or makes it the root. */
@@ -605,9 +605,11 @@ static migplan_status on_scalar(reader *r, const yaml_event_t *ev)
 	} else {
 		kind = style == MIGPLAN__STYLE_PLAIN ? (int)plain_kind(s, n) : MIGPLAN_NODE_STRING;
 	}
-	migplan_node node = {(uint8_t)kind, (uint8_t)style, 0, 0, 0, 0, {NULL}};
-	if (!(node.u.text = migplan__texts_get(&r->texts, r->doc, s, n)))
+	migplan_node node;
+	const migplan__text *text = migplan__texts_get(&r->texts, r->doc, s, n);
+	if (!text)
 		return migplan__error_oom();
+	migplan__node_set(&node, (migplan_node_kind)kind, text);
 	set_pos(r, &node, ev->start_mark);
 	migplan__reader_note_nul(r->doc, &node);
 	migplan_status st = count_nodes(r, 1, ev->start_mark);
@@ -651,8 +653,6 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 	const char *tag = (const char *)(is_map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag);
 	const char *name = (const char *)(is_map ? ev->data.mapping_start.anchor
 	                                         : ev->data.sequence_start.anchor);
-	int flow = is_map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
-	                  : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	if (r->nframes + 1 > r->lim->max_depth)
 		return error_mark(r, MIGPLAN_ELIMIT, ev->start_mark, "nesting too deep (limit max_depth)");
 	if (!collection_tag_ok(tag, is_map))
@@ -664,9 +664,7 @@ static migplan_status on_open(reader *r, const yaml_event_t *ev, int is_map)
 		return migplan__error_oom();
 	frame *f = &r->frames[r->nframes++];
 	migplan_node *node = &f->node;
-	memset(node, 0, sizeof *node);
-	node->kind = is_map ? MIGPLAN_NODE_MAP : MIGPLAN_NODE_SEQ;
-	node->style = flow ? MIGPLAN__STYLE_FLOW : MIGPLAN__STYLE_BLOCK;
+	migplan__node_set(node, is_map ? MIGPLAN_NODE_MAP : MIGPLAN_NODE_SEQ, NULL);
 	set_pos(r, node, ev->start_mark);
 	f->start = r->nkids;
 	f->count_start = r->doc->node_count;
@@ -682,7 +680,7 @@ static migplan_status on_close(reader *r)
 	frame f = r->frames[--r->nframes];
 	const migplan_node *kids = r->kids + f.start;
 	size_t n = r->nkids - f.start;
-	migplan_status st = f.node.kind == MIGPLAN_NODE_MAP
+	migplan_status st = migplan__kind(&f.node) == MIGPLAN_NODE_MAP
 	                            ? migplan__reader_end_map(r->doc, &r->keys, &f.node, kids, n)
 	                            : migplan__reader_end_seq(r->doc, &f.node, kids, n);
 	if (st)

@@ -36,7 +36,7 @@ static migplan_node *scalar(migplan_node_kind kind, const char *text)
 {
 	migplan_node *n = migplan__node_new_string(&arena, NULL, text, strlen(text));
 	if (n)
-		n->kind = (uint8_t)kind;
+		migplan__node_set(n, kind, migplan__text_of(n));
 	return n;
 }
 
@@ -430,12 +430,12 @@ static void test_builders(void)
 	migplan_node *items[] = { i, s };
 	migplan_node *seq = migplan__node_new_seq(&arena, NULL, items, 2);
 	items[0] = NULL; /* the builder copied the nodes */
-	ok(migplan_node_count(seq) == 2 && migplan_node_at(seq, 0)->u.text == i->u.text &&
+	ok(migplan_node_count(seq) == 2 && migplan__text_of(migplan_node_at(seq, 0)) == migplan__text_of(i) &&
 	           migplan_node_kind_of(migplan_node_at(seq, 0)) == MIGPLAN_NODE_INT,
 	   "seq builder copies items");
 	migplan__pair p[] = { { str("k"), seq } };
 	migplan_node *m = migplan__node_new_map(&arena, NULL, p, 1);
-	ok(migplan_node_get(m, "k") && migplan_node_get(m, "k")->u.kids == seq->u.kids, "map builder");
+	ok(migplan_node_get(m, "k") && migplan__kids_of(migplan_node_get(m, "k")) == migplan__kids_of(seq), "map builder");
 	ok(migplan__node_new_seq(&arena, NULL, items, 1) == NULL, "a NULL item is refused");
 	ok(migplan_error_code(migplan_error_last()) == MIGPLAN_EINVAL, "with EINVAL");
 	migplan__pair badkey[] = { { seq, i } };
@@ -502,9 +502,9 @@ static int tree_equal(const migplan_node *a, const migplan_node *b)
 {
 	if (!a || !b)
 		return a == b;
-	if (a->kind != b->kind)
+	if (migplan__kind(a) != migplan__kind(b))
 		return 0;
-	switch ((migplan_node_kind)a->kind) {
+	switch ((migplan_node_kind)migplan__kind(a)) {
 	case MIGPLAN_NODE_NULL:
 		return 1;
 	case MIGPLAN_NODE_BOOL:
