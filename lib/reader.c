@@ -66,18 +66,40 @@ int migplan__reader_reserve(void **items, size_t *cap, size_t need, size_t elem)
 	return 1;
 }
 
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 31);
+}
+
 uint64_t migplan__reader_hash(uint64_t seed, const char *s, size_t n)
 {
-	uint64_t h = seed ^ 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ull;
+	/* eight bytes a step: every scalar of a document is hashed once (shared texts), so this
+	 * is one of the reader's hottest loops */
+	uint64_t h = seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ull);
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = mix(h, w);
+	}
+	if (n) {
+		/* the last 1 to 7 bytes from loads that overlap rather than byte by byte into a
+		 * word, which the compiler turns into stores that stall the load after them */
+		uint64_t w;
+		if (n >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, s, 4);
+			memcpy(&hi, s + n - 4, 4);
+			w = (uint64_t)lo | (uint64_t)hi << 32;
+		} else {
+			w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+			    (uint64_t)(unsigned char)s[n - 1] << 16;
+		}
+		h = mix(h, w);
 	}
 	/* final mix so that the low bits used as the slot depend on every byte */
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h;
+	h *= 0x94d049bb133111ebull;
+	return h ^ (h >> 29);
 }
 
 /* ---- the duplicate-key check ---- */
@@ -203,9 +225,7 @@ void migplan__reader_note_nul(migplan__doc *doc, const migplan_node *n)
 
 void migplan__texts_init(migplan__texts *t, const void *salt)
 {
-	t->slots = NULL;
-	t->cap = 0;
-	t->used = 0;
+	*t = (migplan__texts){0};
 	t->seed = (uint64_t)(uintptr_t)salt * 0xD6E8FEB86659FD93ull;
 }
 
@@ -231,17 +251,16 @@ static migplan__text *text_new(migplan__doc *doc, const char *s, size_t len)
 static int texts_grow(migplan__texts *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 1024;
-	const migplan__text **slots = calloc(cap, sizeof *slots);
+	migplan__text_slot *slots = calloc(cap, sizeof *slots);
 	if (!slots)
 		return 0;
 	for (size_t i = 0; i < t->cap; i++) {
-		const migplan__text *x = t->slots[i];
-		if (!x)
+		if (!t->slots[i].text)
 			continue;
-		size_t h = (size_t)migplan__reader_hash(t->seed, x->bytes, x->len) & (cap - 1);
-		while (slots[h])
+		size_t h = (size_t)t->slots[i].hash & (cap - 1);
+		while (slots[h].text)
 			h = (h + 1) & (cap - 1);
-		slots[h] = x;
+		slots[h] = t->slots[i];
 	}
 	free(t->slots);
 	t->slots = slots;
@@ -249,22 +268,34 @@ static int texts_grow(migplan__texts *t)
 	return 1;
 }
 
+static int same_bytes(const migplan__text_slot *slot, uint64_t hash, const char *s, size_t len)
+{
+	return slot->hash == hash && slot->text->len == len && !memcmp(slot->text->bytes, s, len);
+}
+
 const migplan__text *migplan__texts_get(migplan__texts *t, migplan__doc *doc, const char *s,
                                         size_t len)
 {
 	if (len > SHARED_TEXT_MAX)
 		return text_new(doc, s, len);
+	uint64_t hash = migplan__reader_hash(t->seed, s, len);
+	migplan__text_slot *recent = &t->recent[(hash >> 56) & 255];
+	if (recent->text && same_bytes(recent, hash, s, len))
+		return recent->text;
 	if ((t->used + 1) * 2 > t->cap && !texts_grow(t))
 		return NULL;
 	size_t mask = t->cap - 1;
-	size_t h = (size_t)migplan__reader_hash(t->seed, s, len) & mask;
-	for (const migplan__text *x; (x = t->slots[h]); h = (h + 1) & mask)
-		if (x->len == len && !memcmp(x->bytes, s, len))
-			return x;
-	migplan__text *x = text_new(doc, s, len);
-	if (x) {
-		t->slots[h] = x;
+	size_t h = (size_t)hash & mask;
+	for (; t->slots[h].text; h = (h + 1) & mask)
+		if (same_bytes(&t->slots[h], hash, s, len)) {
+			*recent = t->slots[h];
+			return recent->text;
+		}
+	migplan__text *made = text_new(doc, s, len);
+	if (made) {
+		t->slots[h] = (migplan__text_slot){hash, made};
 		t->used++;
+		*recent = t->slots[h];
 	}
-	return x;
+	return made;
 }

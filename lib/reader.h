@@ -56,10 +56,20 @@ migplan_status migplan__reader_set_root(migplan__doc *doc, const migplan_node *r
 void migplan__reader_note_nul(migplan__doc *doc, const migplan_node *n);
 
 /* The texts of one read: equal short texts share one record (see migplan__text). */
+/* A text with its hash, so that a probe or a rehash reads the text only when the hashes match
+ * (a large document's table does not fit in the cache: every text read is a miss). */
+typedef struct migplan__text_slot {
+	uint64_t hash;
+	const migplan__text *text;
+} migplan__text_slot;
+
 typedef struct migplan__texts {
-	const migplan__text **slots; /* open addressing, power-of-two capacity */
+	migplan__text_slot *slots; /* open addressing, power-of-two capacity */
 	size_t cap, used;
 	uint64_t seed;
+	/* the last text seen per hash bucket: the keys and common values that make most of a
+	 * document are found here, in cache, whatever the size of the table */
+	migplan__text_slot recent[256];
 } migplan__texts;
 
 void migplan__texts_init(migplan__texts *t, const void *salt);
