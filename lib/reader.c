@@ -1,6 +1,7 @@
 /* The parts of the YAML and JSON readers that do not depend on the syntax (see reader.h). */
 #include "reader.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,7 +167,8 @@ static uint32_t first_duplicate(migplan__keyset *ks, const migplan_node *kv, uin
 static migplan_status set_kids(migplan__doc *doc, migplan_node *node, const migplan_node *src,
                                size_t n, uint32_t count)
 {
-	migplan__kids *k = migplan__arena_alloc_aligned(&doc->arena, sizeof *k + n * sizeof *src, 8);
+	size_t size = offsetof(migplan__kids, nodes) + n * sizeof *src;
+	migplan__kids *k = migplan__arena_alloc_aligned(&doc->arena, size, 8);
 	if (!k)
 		return migplan__error_oom();
 	k->doc = doc;
@@ -237,7 +239,8 @@ void migplan__texts_release(migplan__texts *t)
 
 static migplan__text *text_new(migplan__doc *doc, const char *s, size_t len)
 {
-	migplan__text *x = migplan__arena_alloc_aligned(&doc->arena, sizeof *x + len + 1, 8);
+	migplan__text *x =
+		migplan__arena_alloc_aligned(&doc->arena, offsetof(migplan__text, bytes) + len + 1, 8);
 	if (!x)
 		return NULL;
 	x->doc = doc;

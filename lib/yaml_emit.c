@@ -11,6 +11,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -802,7 +803,7 @@ static migplan_node *new_scalar(migplan__arena *arena, const migplan__doc *doc,
 	migplan_node *n = new_node(arena, kind);
 	if (!n)
 		return NULL;
-	migplan__text *t = migplan__arena_alloc(arena, sizeof(*t) + len + 1);
+	migplan__text *t = migplan__arena_alloc(arena, offsetof(migplan__text, bytes) + len + 1);
 	if (!t) {
 		migplan__error_oom();
 		return NULL;
@@ -824,7 +825,8 @@ static migplan_node *new_collection(migplan__arena *arena, const migplan__doc *d
 	migplan_node *c = new_node(arena, kind);
 	if (!c)
 		return NULL;
-	migplan__kids *k = migplan__arena_alloc(arena, sizeof(*k) + n * sizeof(k->nodes[0]));
+	migplan__kids *k =
+		migplan__arena_alloc(arena, offsetof(migplan__kids, nodes) + n * sizeof(k->nodes[0]));
 	if (!k) {
 		migplan__error_oom();
 		return NULL;

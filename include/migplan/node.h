@@ -4,7 +4,9 @@
  *
  * Every element the library exposes (operation, table, column, view, finding location) leads back
  * to a node, so every field of every input can be reached with its file, line and column.
- * Nodes are immutable and owned by the plan (or snapshot, or schema) they came from.
+ * Nodes are immutable and owned by the plan (or snapshot, or schema) they came from; a node's
+ * address is stable for the life of its owner. A YAML alias reads as a copy of the node it
+ * refers to: same kind, text, children and position, at an address of its own.
  */
 #ifndef MIGPLAN_NODE_H
 #define MIGPLAN_NODE_H
