@@ -362,7 +362,7 @@ static migplan_status read_string(reader *r, migplan_node *out)
 		                         "string longer than the limit (max_string)");
 	if ((st = new_scalar(r, out, MIGPLAN_NODE_STRING, at, text, len)))
 		return st;
-	out->column = col;
+	out->column = col; /* from before the scan, which counted the string's own characters */
 	if (escaped)
 		migplan__reader_note_nul(r->doc, out);
 	return count_node(r, at);

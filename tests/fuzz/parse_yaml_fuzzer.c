@@ -15,14 +15,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* LF -> CRLF; NULL when the input has a CR already, or non-ASCII bytes (NEL, LS and PS are
- * line breaks too, and the fast path takes ASCII only), or is too large to bother. */
+ * line breaks too, and the fast path takes ASCII only), or control characters (libyaml checks
+ * characters as it decodes its input in blocks, so whether a control character further on is
+ * reported before an earlier syntax error depends on where the block ends, which the CRs move),
+ * or is too large to bother. */
 static char *to_crlf(const uint8_t *data, size_t size, size_t *out_len)
 {
 	if (size > 65536)
 		return NULL;
 	size_t lines = 0;
 	for (size_t i = 0; i < size; i++) {
-		if (data[i] == '\r' || data[i] >= 0x80)
+		if (data[i] == '\r' || data[i] >= 0x80 ||
+		    (data[i] < 0x20 && data[i] != '\n' && data[i] != '\t') || data[i] == 0x7f)
 			return NULL;
 		lines += data[i] == '\n';
 	}
