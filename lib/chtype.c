@@ -1248,6 +1248,16 @@ static migplan_status read_literal(parser *p, migplan__sb *b, int depth)
 	return read_number(p, b);
 }
 
+static int plain_identifier(const char *s, size_t n)
+{
+	if (!n || !(is_alpha(s[0]) || s[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!(is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
 /* `name` or `name(params)`: the function as ClickHouse reports it. */
 static migplan_status read_function(parser *p, migplan_chtype *t)
 {
@@ -1255,9 +1265,17 @@ static migplan_status read_function(parser *p, migplan_chtype *t)
 	skip_ws(p);
 	if (!at_name(p))
 		return fail(p, "expected an aggregate function name");
+	size_t at = p->pos;
 	migplan_status st = read_name(p, &name);
 	if (st)
 		return st;
+	/* every aggregate function and combinator is a plain identifier, so a quoted name that is
+	 * not one names no function (and would not survive being rendered unquoted) */
+	if (!plain_identifier(name.ptr, name.len)) {
+		free(name.ptr);
+		p->pos = at;
+		return fail(p, "expected an aggregate function name");
+	}
 	migplan__sb b = MIGPLAN__SB_INIT;
 	fn_resolve(&b, name.ptr, name.len, 0);
 	if (t->kind == MIGPLAN_CHTYPE_AGGREGATE_FUNCTION &&

@@ -106,6 +106,7 @@ static void test_library_only(void)
 		{"Array(Frobnicate(1, 2))", "Array(Frobnicate(1, 2))"},
 		{"Int32 UNSIGNED", "Int32 UNSIGNED"},
 		{"AggregateFunction(myUdaf(1.50), UInt8)", "AggregateFunction(myUdaf(1.5), UInt8)"},
+		{"AggregateFunction(`sum`, UInt64)", "AggregateFunction(sum, UInt64)"},
 		{"AggregateFunction(sumMapFiltered([1, 2]), Array(UInt8), Array(UInt64))",
 		 "AggregateFunction(1, sumMapFiltered([1, 2]), Array(UInt8), Array(UInt64))"},
 		{"AggregateFunction(quantile(0.0000001), Float64)",
@@ -179,6 +180,8 @@ static void test_parse_errors(void)
 		{"Dynamic(max_types=255)", 19, "0 to 254"},
 		{"Dynamic(foo=1)", 9, "expected max_types=N"},
 		{"AggregateFunction()", 19, "expected an aggregate function name"},
+		/* found by the fuzzer: a quoted name that is no identifier was rendered unquoted */
+		{"AggregateFunction(\")x(\", UInt8)", 19, "expected an aggregate function name"},
 		{"AggregateFunction(sum UInt64)", 23, "expected ',' or ')' after the aggregate function"},
 		{"AggregateFunction(quantile(0.5 0.9), Float64)", 32, "expected ',' or ')'"},
 		{"SimpleAggregateFunction(max)", 28, "needs an argument type"},
