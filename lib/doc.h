@@ -1,7 +1,8 @@
 /* The document tree (private layout of migplan_node) and the readers that build it.
  *
  * One migplan__doc per input file or buffer. Its arena owns every node and string, so
- * freeing a document is one call and nodes can point into each other freely (aliases share). */
+ * freeing a document is one call and records can be shared freely (equal texts; a YAML alias
+ * is a copy of the anchored node, sharing its text or children). */
 #ifndef MIGPLAN_DOC_H
 #define MIGPLAN_DOC_H
 
