@@ -551,8 +551,10 @@ static int quantifier_at(const char *s, size_t n, size_t i, size_t *end)
 /* What regcomp is asked to build, bounded. glibc parses groups recursively and expands a
  * counted repetition x{n,m} into m copies of x, so nested ones multiply: 30,000 nested
  * groups overflowed the stack, and ((a{1,255}){1,255}){1,255} took 24 GB and 50 s (found by
- * fuzzing). Each atom counts 1, a group what it holds, and a repetition multiplies what it
- * repeats; a pattern past these bounds is refused. Real ones (`\d{1,3}`) are far below. */
+ * fuzzing). Each atom counts 1, a group one more than what it holds (an empty group is still
+ * nodes to regcomp: (()){1,255}){1,255} overflowed its stack), and a repetition multiplies
+ * what it repeats; a pattern past these bounds is refused. Real ones (`\d{1,3}`) are far
+ * below. */
 #define PATTERN_MAX_GROUPS 100
 #define PATTERN_MAX_COPIES 2000
 
@@ -586,7 +588,7 @@ static const char *cost_close(pattern_cost *k)
 	if (!k->depth)
 		return NULL; /* unbalanced: regcomp refuses it */
 	size_t inner = k->sum[k->depth--];
-	return cost_add(k, inner);
+	return cost_add(k, inner + 1);
 }
 
 /* The quantifier at s[i] (valid, see quantifier_at) repeats the last item: how many copies

@@ -374,6 +374,19 @@ static void test_schema_errors(void)
 	if (!ok(st == MIGPLAN_ESCHEMA && s == NULL && strstr(migplan_error_message(e), "nothing to repeat"),
 	        "a quantifier of a quantifier: ESCHEMA (nothing to repeat)"))
 		show_error();
+	/* found by fuzzing: repeated empty groups expand to 65,025 groups and overflowed
+	 * regcomp's stack */
+	static const char empty_groups[] = "{\"pattern\": \"(()){1,255}){1,255}\"}";
+	st = migplan_schema_load_buffer(&s, empty_groups, strlen(empty_groups), "groups.json", NULL);
+	e = migplan_error_last();
+	if (!ok(st == MIGPLAN_ESCHEMA && s == NULL && strstr(migplan_error_message(e), "too large"),
+	        "repeated empty groups: ESCHEMA (too large once expanded)"))
+		show_error();
+	static const char dotted[] = "{\"pattern\": \"^(\\\\d{1,3}\\\\.){3}\\\\d{1,3}$\"}";
+	ok(migplan_schema_load_buffer(&s, dotted, strlen(dotted), "dotted.json", NULL) == MIGPLAN_OK,
+	   "a dotted-quad pattern still loads");
+	migplan_schema_free(s);
+	s = NULL;
 	static const char single[] = "{\"pattern\": \"^o+?[a-z]{2,3}?x*$\"}";
 	ok(migplan_schema_load_buffer(&s, single, strlen(single), "single.json", NULL) == MIGPLAN_OK,
 	   "single and lazy quantifiers still load");
