@@ -5,8 +5,9 @@
 #
 # BUILD_DIR (default build-fuzz) is configured with
 #   CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-# New inputs collect in $FUZZ_WORK/TARGET (default /tmp/migplan-fuzz); at the end `-merge=1`
-# copies into corpus/TARGET only those that add coverage. Crashers are written to
+# New inputs collect in $FUZZ_WORK/TARGET (default /tmp/migplan-fuzz); at the end a set-cover
+# merge copies into corpus/TARGET only those that add edges (counters are left out: they would
+# add thousands of files). Crashers are written to
 # $FUZZ_WORK/artifacts/: fix the bug, then add the crasher to corpus/TARGET as crash-<what>
 # so that `meson test --suite fuzz` replays it from then on.
 # One job only (-jobs=1): the machine is shared.
@@ -31,5 +32,5 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 	-artifact_prefix="$work/artifacts/$target-" -print_final_stats=1 \
 	"$work/$target" "$corpus" || true
 cat "$work/fuzz-0.log" 2>/dev/null | tail -30
-"$bin" "${dict[@]}" -merge=1 "$corpus" "$work/$target" 2>&1 | tail -2
+"$bin" "${dict[@]}" -set_cover_merge=1 -use_counters=0 "$corpus" "$work/$target" 2>&1 | tail -2
 ls "$work/artifacts" | grep "^$target-" || echo "no crashers for $target"
