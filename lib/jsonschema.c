@@ -57,7 +57,7 @@ static void buf_add_segment(migplan__sb *b, const char *s, size_t n)
 
 static migplan_node_kind kind_of(const migplan_node *n)
 {
-	return n ? (migplan_node_kind)migplan__kind(n) : MIGPLAN_NODE_NULL;
+	return n ? migplan__kind(n) : MIGPLAN_NODE_NULL;
 }
 
 static int is_number_kind(migplan_node_kind k)

@@ -8,7 +8,7 @@
 
 migplan_node_kind migplan_node_kind_of(const migplan_node *node)
 {
-	return node ? (migplan_node_kind)migplan__kind(node) : MIGPLAN_NODE_NULL;
+	return node ? migplan__kind(node) : MIGPLAN_NODE_NULL;
 }
 
 const char *migplan_node_kind_name(migplan_node_kind kind)
@@ -48,7 +48,7 @@ size_t migplan_node_offset(const migplan_node *node)
 
 static int is_scalar(const migplan_node *node)
 {
-	return node && migplan__kind(node) != MIGPLAN_NODE_SEQ && migplan__kind(node) != MIGPLAN_NODE_MAP;
+	return node && !migplan__is_collection(node);
 }
 
 const char *migplan_node_text(const migplan_node *node, size_t *len_out)
@@ -104,13 +104,7 @@ int migplan_node_bool(const migplan_node *node)
 
 size_t migplan_node_count(const migplan_node *node)
 {
-	if (!node)
-		return 0;
-	if (migplan__kind(node) == MIGPLAN_NODE_SEQ)
-		return migplan__nkids(node);
-	if (migplan__kind(node) == MIGPLAN_NODE_MAP)
-		return migplan__nkids(node);
-	return 0;
+	return node && migplan__is_collection(node) ? migplan__nkids(node) : 0;
 }
 
 const migplan_node *migplan_node_at(const migplan_node *node, size_t i)
@@ -151,7 +145,7 @@ const char *migplan__node_str(const migplan_node *n)
 
 int migplan__node_is(const migplan_node *n, migplan_node_kind kind)
 {
-	return n && migplan__kind(n) == (uint8_t)kind;
+	return n && migplan__kind(n) == kind;
 }
 
 void migplan__doc_free(migplan__doc *doc)

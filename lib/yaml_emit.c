@@ -673,7 +673,7 @@ static migplan_status emit_node(emit_ctx *c, const migplan_node *n, unsigned dep
 		                           MIGPLAN__EMIT_MAX_DEPTH);
 	if (!n)
 		return emit_plain(c, "null", NULL);
-	switch ((migplan_node_kind)migplan__kind(n)) {
+	switch (migplan__kind(n)) {
 	case MIGPLAN_NODE_NULL:
 		return emit_plain(c, "null", n);
 	case MIGPLAN_NODE_BOOL:
