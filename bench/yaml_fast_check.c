@@ -8,62 +8,18 @@
  * refuse every variant it cannot read exactly as libyaml does. Exit 0 when nothing differs. */
 #include "yaml_read.c"
 
-static migplan_status libyaml_only(reader *r)
-{
-	yaml_parser_t p;
-	if (!yaml_parser_initialize(&p))
-		return migplan__error_oom();
-	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-	yaml_parser_set_input_string(&p, r->buf, r->len);
-	migplan_status st = MIGPLAN_OK;
-	int done = 0;
-	while (!done && st == MIGPLAN_OK) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&p, &ev)) {
-			st = libyaml_error(r, &p);
-			break;
-		}
-		st = on_event(r, &ev, &done);
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&p);
-	return st;
-}
-
 /* mode 0: libyaml; mode 1: fast path (returns 0 in *handled when it refuses) */
 static migplan_status read_mode(migplan__doc **out, const char *buf, size_t len, int mode, int *handled,
                                 const migplan__limits *lim)
 {
 	reader r;
-	memset(&r, 0, sizeof r);
-	r.path = "x.yaml";
-	r.lim = lim;
-	r.buf = (const unsigned char *)buf;
-	r.len = len;
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		r.bom = 3;
-		r.buf += 3;
-		r.len -= 3;
-	}
-	r.ascii_len = ascii_prefix(r.buf, r.len);
-	migplan__keyset_init(&r.keys, &r);
-	migplan__texts_init(&r.texts, &r);
-	migplan__arena_init(&r.scratch);
-	r.doc = migplan__reader_doc_new("x.yaml", len, MIGPLAN__DOC_YAML);
-	migplan__reader_reserve((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids);
-	migplan__reader_reserve((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
-	migplan_status st = MIGPLAN_OK;
+	migplan_status st = reader_init(&r, buf, len, "x.yaml", lim);
 	*handled = 1;
-	if (mode == 0)
-		st = libyaml_only(&r);
-	else if (!fast_parse(&r, &st))
+	if (!st && mode == 0)
+		st = libyaml_parse(&r);
+	else if (!st && !fast_parse(&r, &st))
 		*handled = 0;
-	free(r.frames);
-	free(r.kids);
-	free(r.anchors);
-	migplan__keyset_release(&r.keys);
-	migplan__texts_release(&r.texts);
-	migplan__arena_release(&r.scratch);
+	reader_release(&r);
 	if (st || !*handled) {
 		migplan__doc_free(r.doc);
 		*out = NULL;

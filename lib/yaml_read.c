@@ -1135,17 +1135,16 @@ static int fast_parse(reader *r, migplan_status *st)
 	return *st != MIGPLAN_OK;
 }
 
-static migplan_status parse_events(reader *r)
+/* The whole input through libyaml, event by event. */
+static migplan_status libyaml_parse(reader *r)
 {
-	migplan_status st = MIGPLAN_OK;
-	if (fast_parse(r, &st))
-		return st;
 	yaml_parser_t p;
 	if (!yaml_parser_initialize(&p))
 		return migplan__error_oom();
 	/* UTF-8 only (serde_yaml reads a Rust &str); the BOM is already skipped */
 	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 	yaml_parser_set_input_string(&p, r->buf, r->len);
+	migplan_status st = MIGPLAN_OK;
 	int done = 0;
 	while (!done && st == MIGPLAN_OK) {
 		yaml_event_t ev;
@@ -1160,6 +1159,51 @@ static migplan_status parse_events(reader *r)
 	return st;
 }
 
+static migplan_status parse_events(reader *r)
+{
+	migplan_status st = MIGPLAN_OK;
+	if (fast_parse(r, &st))
+		return st;
+	return libyaml_parse(r);
+}
+
+/* A reader over buf with an empty document; ENOMEM (then reader_release() still applies). */
+static migplan_status reader_init(reader *r, const char *buf, size_t len, const char *path,
+                                  const migplan__limits *lim)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->lim = lim;
+	r->buf = (const unsigned char *)(buf ? buf : "");
+	r->len = len;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+		r->bom = 3;
+		r->buf += 3;
+		r->len -= 3;
+	}
+	r->ascii_len = ascii_prefix(r->buf, r->len);
+	migplan__keyset_init(&r->keys, r);
+	migplan__texts_init(&r->texts, r);
+	migplan__arena_init(&r->scratch);
+	r->doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
+	/* the stacks exist from the start, so an empty collection never slices a NULL array */
+	int ready = r->doc &&
+	            migplan__reader_reserve((void **)&r->kids, &r->kids_cap, 1, sizeof *r->kids) &&
+	            migplan__reader_reserve((void **)&r->frames, &r->frames_cap, 1, sizeof *r->frames);
+	return ready ? MIGPLAN_OK : migplan__error_oom();
+}
+
+/* Frees what the read needed; the document stays (r->doc), for the caller to keep or free. */
+static void reader_release(reader *r)
+{
+	free(r->frames);
+	free(r->kids);
+	free(r->anchors);
+	migplan__keyset_release(&r->keys);
+	migplan__texts_release(&r->texts);
+	migplan__arena_release(&r->scratch);
+}
+
 migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t len,
                                   const char *path, const migplan__limits *lim)
 {
@@ -1167,32 +1211,10 @@ migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t le
 	if (st)
 		return st;
 	reader r;
-	memset(&r, 0, sizeof r);
-	r.path = path;
-	r.lim = lim;
-	r.buf = (const unsigned char *)(buf ? buf : "");
-	r.len = len;
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		r.bom = 3;
-		r.buf += 3;
-		r.len -= 3;
-	}
-	r.ascii_len = ascii_prefix(r.buf, r.len);
-	migplan__keyset_init(&r.keys, &r);
-	migplan__texts_init(&r.texts, &r);
-	migplan__arena_init(&r.scratch);
-	r.doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
-	/* the stacks exist from the start, so an empty collection never slices a NULL array */
-	int ready = r.doc &&
-	            migplan__reader_reserve((void **)&r.kids, &r.kids_cap, 1, sizeof *r.kids) &&
-	            migplan__reader_reserve((void **)&r.frames, &r.frames_cap, 1, sizeof *r.frames);
-	st = ready ? parse_events(&r) : migplan__error_oom();
-	free(r.frames);
-	free(r.kids);
-	free(r.anchors);
-	migplan__keyset_release(&r.keys);
-	migplan__texts_release(&r.texts);
-	migplan__arena_release(&r.scratch);
+	st = reader_init(&r, buf, len, path, lim);
+	if (!st)
+		st = parse_events(&r);
+	reader_release(&r);
 	if (st) {
 		migplan__doc_free(r.doc);
 		return st;
