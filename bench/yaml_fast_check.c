@@ -109,20 +109,6 @@ static void check(const char *name, const char *buf, size_t len, const migplan__
 	migplan__doc_free(b);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)n + 1);
-	*len = fread(b, 1, (size_t)n, f);
-	fclose(f);
-	return b;
-}
-
 /* xorshift64: the same variants on every run */
 static unsigned long long rng = 88172645463325252ull;
 static unsigned long long next(void)
@@ -188,8 +174,8 @@ int main(int argc, char **argv)
 	int mutations = atoi(argv[1]);
 	for (int i = 2; i < argc; i++) {
 		size_t len;
-		char *b = slurp(argv[i], &len);
-		if (!b)
+		char *b;
+		if (migplan__file_read(&b, &len, argv[i], lim.max_bytes) != MIGPLAN_OK)
 			continue;
 		check(argv[i], b, len, &lim);
 		if (len < 200000)

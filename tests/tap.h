@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int tap_count;
@@ -45,6 +46,27 @@ static int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 			printf("#   got:  %lld\n#   want: %lld\n", g_, w_);                     \
 	} while (0)
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
+
+/* The whole file, NUL-terminated (malloc'd), or NULL. */
+__attribute__((unused))
+static char *tap_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
 
 __attribute__((unused))
 static int done_testing(void)

@@ -27,25 +27,6 @@ static int updating;
 
 /* ---------------------------------------------------------------- files */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static int spit(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
@@ -97,7 +78,7 @@ static void golden(const char *name, migplan_report *r)
 			if (updating) {
 				ok(spit(path, text), "%s: wrote %s", name, path);
 			} else {
-				char *want = slurp(path);
+				char *want = tap_slurp(path);
 				int same = want && strcmp(text, want) == 0;
 				if (!ok(same, "%s: %s.%s equals its golden file", name, kind, f == MIGPLAN_FORMAT_JSON ? "json" : "md")) {
 					if (want)
@@ -351,7 +332,7 @@ static void test_write(const char *fixtures_dir)
 	   "write the strategy to its default file");
 	snprintf(path, sizeof(path), "%s/docs/database-report/migration-strategist-report.md", dir);
 	is_str(written, path, "the path written is dir/default file");
-	char *text = NULL, *disk = slurp(path);
+	char *text = NULL, *disk = tap_slurp(path);
 	ok(migplan_report_render(r, MIGPLAN_REPORT_STRATEGY, MIGPLAN_FORMAT_MARKDOWN, &text) == MIGPLAN_OK && disk &&
 	   strcmp(text, disk) == 0, "the file holds the rendered report");
 	free(disk);

@@ -62,22 +62,9 @@ static migplan_plan *data_case(const char *dir)
 static char *file_text(const char *env, const char *dir, const char *file)
 {
 	char *p = path_of(env, dir, file);
-	FILE *f = p ? fopen(p, "rb") : NULL;
+	char *text = p ? tap_slurp(p) : NULL;
 	free(p);
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return text;
 }
 
 static char *yaml_of(const migplan_plan *p)
