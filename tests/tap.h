@@ -47,6 +47,37 @@ static int tap_ok(int cond, const char *file, int line, const char *fmt, ...)
 	} while (0)
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"))
 
+/* A growing NUL-terminated buffer for the texts tests build ({0} is empty; free(p) at the
+ * end). Aborts when out of memory: a test cannot go on without its input. */
+typedef struct tap_buf {
+	char *p;
+	size_t len, cap;
+} tap_buf;
+
+__attribute__((unused))
+static void tap_put(tap_buf *b, const void *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		char *q = realloc(b->p, cap);
+		if (!q)
+			abort();
+		b->p = q;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+__attribute__((unused))
+static void tap_puts(tap_buf *b, const char *s)
+{
+	tap_put(b, s, strlen(s));
+}
+
 /* The whole file, NUL-terminated (malloc'd), or NULL. */
 __attribute__((unused))
 static char *tap_slurp(const char *path)

@@ -22,26 +22,7 @@ static migplan__chdb *eng;
 
 /* ---- small helpers ---- */
 
-typedef struct text {
-	char *p;
-	size_t len, cap;
-} text;
-
-static void put(text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 1024;
-		while (t->len + n + 1 > cap)
-			cap *= 2;
-		t->p = realloc(t->p, cap);
-		if (!t->p)
-			abort();
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
+typedef tap_buf text;
 
 __attribute__((format(printf, 2, 3)))
 static void add(text *t, const char *fmt, ...)
@@ -53,47 +34,47 @@ static void add(text *t, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		abort();
-	put(t, buf, (size_t)n);
+	tap_put(t, buf, (size_t)n);
 }
 
 /* A YAML double-quoted scalar: every byte the plan needs, escaped by YAML's rules. */
 static void yq(text *t, const char *s)
 {
-	put(t, "\"", 1);
+	tap_put(t, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
-			put(t, e, 2);
+			tap_put(t, e, 2);
 		} else if (c < 0x20 || c == 0x7f) {
 			char e[8];
 			snprintf(e, sizeof e, "\\x%02X", c);
-			put(t, e, 4);
+			tap_put(t, e, 4);
 		} else {
-			put(t, (const char *)&c, 1);
+			tap_put(t, (const char *)&c, 1);
 		}
 	}
-	put(t, "\"", 1);
+	tap_put(t, "\"", 1);
 }
 
 /* JSON string, for the snapshot. */
 static void jq(text *t, const char *s)
 {
-	put(t, "\"", 1);
+	tap_put(t, "\"", 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
-			put(t, e, 2);
+			tap_put(t, e, 2);
 		} else if (c < 0x20) {
 			char e[8];
 			snprintf(e, sizeof e, "\\u%04x", c);
-			put(t, e, 6);
+			tap_put(t, e, 6);
 		} else {
-			put(t, (const char *)&c, 1);
+			tap_put(t, (const char *)&c, 1);
 		}
 	}
-	put(t, "\"", 1);
+	tap_put(t, "\"", 1);
 }
 
 static char *hex(const char *s)
@@ -164,7 +145,7 @@ static char *catalog(void)
 			add(&t, "(query failed: %s)\n", migplan_error_message(migplan_error_last()));
 			continue;
 		}
-		put(&t, out, strlen(out));
+		tap_put(&t, out, strlen(out));
 		free(out);
 	}
 	return t.p;
@@ -451,7 +432,7 @@ static char *expected_after_plan(const char *before)
 		}
 	}
 	add(&t, "index\t%s\t%s\t%s\tminmax\n", h_db, h_t1, h_idx);
-	put(&t, rows, strlen(rows));
+	tap_put(&t, rows, strlen(rows));
 	free(h_db);
 	free(h_t1);
 	free(h_t2);

@@ -31,37 +31,12 @@ static char tmpdir[] = "/tmp/migplan-limits-XXXXXX";
 
 /* ---- text builders ---- */
 
-typedef struct text {
-	char *p;
-	size_t len, cap;
-} text;
-
-static void put(text *t, const char *s, size_t n)
-{
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 4096;
-		while (t->len + n + 1 > cap)
-			cap *= 2;
-		char *q = realloc(t->p, cap);
-		if (!q)
-			abort();
-		t->p = q;
-		t->cap = cap;
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
-static void puts_(text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
+typedef tap_buf text;
 
 static void repeat(text *t, const char *s, size_t times)
 {
 	for (size_t i = 0; i < times; i++)
-		puts_(t, s);
+		tap_puts(t, s);
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -72,7 +47,7 @@ static void printf_(text *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	puts_(t, buf);
+	tap_puts(t, buf);
 }
 
 /* ---- checks ---- */
@@ -124,7 +99,7 @@ static void test_options(void)
 {
 	migplan_parse_options o = MIGPLAN_PARSE_OPTIONS_INIT;
 	text t = {0};
-	puts_(&t, "created_at: x\noperations: []\n");
+	tap_puts(&t, "created_at: x\noperations: []\n");
 	ok(load(&t, &o) == MIGPLAN_OK, "options: INIT gives the defaults");
 	ok(load(&t, NULL) == MIGPLAN_OK, "options: NULL gives the defaults");
 	o.version = 0;
@@ -139,14 +114,14 @@ static void test_options(void)
 /* The classic: ten lols, ten of those, ... nine levels deep: 10^9 strings from 1 KiB. */
 static void billion_laughs(text *t)
 {
-	puts_(t, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+	tap_puts(t, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
 	for (int i = 1; i <= 9; i++) {
 		printf_(t, "l%d: &l%d [", i, i);
 		for (int j = 0; j < 10; j++)
 			printf_(t, "%s*l%d", j ? ", " : "", i - 1);
-		puts_(t, "]\n");
+		tap_puts(t, "]\n");
 	}
-	puts_(t, "created_at: x\noperations: [*l9]\n");
+	tap_puts(t, "created_at: x\noperations: [*l9]\n");
 }
 
 static void test_aliases(void)
@@ -175,10 +150,10 @@ static void test_aliases(void)
 
 	/* a wide anchor and many aliases: no nesting, same blow-up */
 	t = (text){0};
-	puts_(&t, "w: &w [");
+	tap_puts(&t, "w: &w [");
 	for (int i = 0; i < 1000; i++)
 		printf_(&t, "%sx%d", i ? ", " : "", i);
-	puts_(&t, "]\ncreated_at: x\noperations: []\nrefs:\n");
+	tap_puts(&t, "]\ncreated_at: x\noperations: []\nrefs:\n");
 	repeat(&t, "- *w\n", 200);
 	o = opts();
 	o.max_nodes = 100000;
@@ -192,14 +167,14 @@ static void test_aliases(void)
 
 	/* aliases count in the depth: a 200-deep anchor used 100 levels down */
 	t = (text){0};
-	puts_(&t, "a: &a ");
+	tap_puts(&t, "a: &a ");
 	repeat(&t, "[", 200);
 	repeat(&t, "]", 200);
-	puts_(&t, "\nb: ");
+	tap_puts(&t, "\nb: ");
 	repeat(&t, "[", 100);
-	puts_(&t, "*a");
+	tap_puts(&t, "*a");
 	repeat(&t, "]", 100);
-	puts_(&t, "\ncreated_at: x\noperations: []\n");
+	tap_puts(&t, "\ncreated_at: x\noperations: []\n");
 	check_refusal("deep anchor used deep down", load(&t, NULL), MIGPLAN_ELIMIT, "max_depth", 2,
 	              4 + 100);
 	free(t.p);
@@ -222,10 +197,10 @@ static void test_depth(void)
 	measure m;
 	text t = {0};
 	/* root mapping (1) + 255 sequences fit the default 256; the 256th '[' is at column 13 + 255 */
-	puts_(&t, "created_at: x\noperations: ");
+	tap_puts(&t, "created_at: x\noperations: ");
 	repeat(&t, "[", DEEP);
 	repeat(&t, "]", DEEP);
-	puts_(&t, "\n");
+	tap_puts(&t, "\n");
 	measure_start(&m);
 	migplan_status st = load(&t, NULL);
 	measure_stop(&m);
@@ -237,11 +212,11 @@ static void test_depth(void)
 	free(t.p);
 
 	t = (text){0};
-	puts_(&t, "created_at: x\nmore: ");
+	tap_puts(&t, "created_at: x\nmore: ");
 	repeat(&t, "{a: ", DEEP);
-	puts_(&t, "x");
+	tap_puts(&t, "x");
 	repeat(&t, "}", DEEP);
-	puts_(&t, "\noperations: []\n");
+	tap_puts(&t, "\noperations: []\n");
 	measure_start(&m);
 	st = load(&t, NULL);
 	measure_stop(&m);
@@ -251,9 +226,9 @@ static void test_depth(void)
 
 	/* block style on one line: `- - - - x` */
 	t = (text){0};
-	puts_(&t, "created_at: x\noperations:\n");
+	tap_puts(&t, "created_at: x\noperations:\n");
 	repeat(&t, "- ", DEEP);
-	puts_(&t, "x\n");
+	tap_puts(&t, "x\n");
 	measure_start(&m);
 	st = load(&t, NULL);
 	measure_stop(&m);
@@ -262,10 +237,10 @@ static void test_depth(void)
 
 	/* the same in JSON: a snapshot, a schema, a Moose column type */
 	t = (text){0};
-	puts_(&t, "{\"tables\": ");
+	tap_puts(&t, "{\"tables\": ");
 	repeat(&t, "[", DEEP);
 	repeat(&t, "]", DEEP);
-	puts_(&t, "}");
+	tap_puts(&t, "}");
 	migplan_snapshot *snap = NULL;
 	measure_start(&m);
 	st = migplan_snapshot_load_buffer(&snap, t.p, t.len, "remote_state.json", NULL);
@@ -276,7 +251,7 @@ static void test_depth(void)
 
 	t = (text){0};
 	repeat(&t, "{\"not\": ", DEEP);
-	puts_(&t, "{}");
+	tap_puts(&t, "{}");
 	repeat(&t, "}", DEEP);
 	migplan_schema *schema = NULL;
 	measure_start(&m);
@@ -287,11 +262,11 @@ static void test_depth(void)
 	free(t.p);
 
 	t = (text){0};
-	puts_(&t, "{\"name\": \"c\", \"required\": true, \"data_type\": ");
+	tap_puts(&t, "{\"name\": \"c\", \"required\": true, \"data_type\": ");
 	repeat(&t, "{\"elementType\": ", DEEP);
-	puts_(&t, "\"String\"");
+	tap_puts(&t, "\"String\"");
 	repeat(&t, ", \"elementNullable\": false}", DEEP);
-	puts_(&t, "}");
+	tap_puts(&t, "}");
 	char *out = NULL;
 	measure_start(&m);
 	st = migplan_moose_column_to_clickhouse(t.p, t.len, &out);
@@ -303,11 +278,11 @@ static void test_depth(void)
 
 	/* a schema pattern: regcomp would recurse once per group (a stack overflow at 30,000) */
 	t = (text){0};
-	puts_(&t, "{\"pattern\": \"");
+	tap_puts(&t, "{\"pattern\": \"");
 	repeat(&t, "(", DEEP);
-	puts_(&t, "a");
+	tap_puts(&t, "a");
 	repeat(&t, ")", DEEP);
-	puts_(&t, "\"}");
+	tap_puts(&t, "\"}");
 	measure_start(&m);
 	st = migplan_schema_load_buffer(&schema, t.p, t.len, "schema.json", NULL);
 	measure_stop(&m);
@@ -333,7 +308,7 @@ static void test_depth(void)
 	/* a ClickHouse type string: refused by the type parser's own depth bound */
 	t = (text){0};
 	repeat(&t, "Array(", DEEP);
-	puts_(&t, "String");
+	tap_puts(&t, "String");
 	repeat(&t, ")", DEEP);
 	migplan_chtype *type = NULL;
 	measure_start(&m);
@@ -429,17 +404,17 @@ static void test_file_size(void)
 	migplan_parse_options o = opts();
 	o.max_bytes = 4096;
 	text t = {0};
-	puts_(&t, "created_at: x\noperations: []\n");
+	tap_puts(&t, "created_at: x\noperations: []\n");
 	while (t.len < 4096 - 1)
-		puts_(&t, "#");
+		tap_puts(&t, "#");
 	t.len = 4095;
-	puts_(&t, "\n");
+	tap_puts(&t, "\n");
 	write_file(plan_path, t.p, t.len);
 	st = migplan_plan_load_files(&plan, plan_path, NULL, NULL, &o);
 	ok(st == MIGPLAN_OK, "a file of exactly max_bytes loads");
 	migplan_plan_free(plan);
 	plan = NULL;
-	puts_(&t, "\n");
+	tap_puts(&t, "\n");
 	write_file(plan_path, t.p, t.len);
 	check_refusal("a file one byte over max_bytes", migplan_plan_load_files(&plan, plan_path, NULL, NULL, &o),
 	              MIGPLAN_ELIMIT, "max_bytes", 0, 0);
@@ -492,7 +467,7 @@ static void test_pipe(void)
 
 static void ops_plan(text *t, int n)
 {
-	puts_(t, "created_at: x\noperations:\n");
+	tap_puts(t, "created_at: x\noperations:\n");
 	for (int i = 0; i < n; i++)
 		printf_(t, "- DropTable: {table: t%d, database: null}\n", i);
 }
@@ -532,10 +507,10 @@ static void string_case(const char *what, const char *pre, const char *post, siz
                         uint32_t col)
 {
 	text t = {0};
-	puts_(&t, "created_at: x\noperations: []\n");
-	puts_(&t, pre);
+	tap_puts(&t, "created_at: x\noperations: []\n");
+	tap_puts(&t, pre);
 	repeat(&t, "a", n);
-	puts_(&t, post);
+	tap_puts(&t, post);
 	migplan_status st = load(&t, o);
 	if (want == MIGPLAN_OK)
 		ok(st == MIGPLAN_OK, "%s", what);
@@ -558,30 +533,30 @@ static void test_strings(void)
 
 	/* JSON: strings and numbers */
 	text t = {0};
-	puts_(&t, "{\"tables\": {}, \"moose_version\": \"");
+	tap_puts(&t, "{\"tables\": {}, \"moose_version\": \"");
 	repeat(&t, "a", 1001);
-	puts_(&t, "\"}");
+	tap_puts(&t, "\"}");
 	migplan_snapshot *snap = NULL;
 	check_refusal("max_string 1000: a JSON string", migplan_snapshot_load_buffer(&snap, t.p, t.len, "s.json", &o),
 	              MIGPLAN_ELIMIT, "max_string", 1, 33);
 	free(t.p);
 	t = (text){0};
-	puts_(&t, "{\"tables\": {}, \"n\": 1");
+	tap_puts(&t, "{\"tables\": {}, \"n\": 1");
 	repeat(&t, "0", 1000);
-	puts_(&t, "}");
+	tap_puts(&t, "}");
 	check_refusal("max_string 1000: a JSON number", migplan_snapshot_load_buffer(&snap, t.p, t.len, "s.json", &o),
 	              MIGPLAN_ELIMIT, "max_string", 1, 21);
 	free(t.p);
 
 	/* the default, 16 MiB */
 	t = (text){0};
-	puts_(&t, "created_at: x\noperations: []\nx: ");
+	tap_puts(&t, "created_at: x\noperations: []\nx: ");
 	size_t n = (size_t)MIGPLAN_DEFAULT_MAX_STRING + 1;
 	char *run = malloc(n);
 	memset(run, 'a', n);
-	put(&t, run, n);
+	tap_put(&t, run, n);
 	free(run);
-	puts_(&t, "\n");
+	tap_puts(&t, "\n");
 	measure m;
 	measure_start(&m);
 	migplan_status st = load(&t, NULL);
@@ -600,10 +575,10 @@ static void test_nodes(void)
 	migplan_parse_options o = opts();
 	o.max_nodes = 1000;
 	text t = {0};
-	puts_(&t, "created_at: x\noperations: []\nx: [");
+	tap_puts(&t, "created_at: x\noperations: []\nx: [");
 	for (int i = 0; i < 1000; i++)
 		printf_(&t, "%s%d", i ? ", " : "", i);
-	puts_(&t, "]\n");
+	tap_puts(&t, "]\n");
 	/* the root mapping, 3 keys, 2 values, the sequence: 995 items fit */
 	check_refusal("max_nodes 1000: a flat sequence of 1000", load(&t, &o), MIGPLAN_ELIMIT, "max_nodes",
 	              3, 0);

@@ -18,32 +18,7 @@
 
 /* ---- buffers ---- */
 
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-} buf;
-
-static void put(buf *b, const void *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *q = realloc(b->p, cap);
-		if (!q)
-			abort();
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void puts_(buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
+typedef tap_buf buf;
 
 static int read_file(const char *path, buf *out)
 {
@@ -54,10 +29,10 @@ static int read_file(const char *path, buf *out)
 	size_t n;
 	*out = (buf){0};
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		put(out, chunk, n);
+		tap_put(out, chunk, n);
 	fclose(f);
 	if (!out->p)
-		put(out, "", 0);
+		tap_put(out, "", 0);
 	return 0;
 }
 
@@ -66,15 +41,15 @@ static buf transform(const buf *in, const char *eol, int bom)
 {
 	buf out = {0};
 	if (bom)
-		put(&out, "\xEF\xBB\xBF", 3);
+		tap_put(&out, "\xEF\xBB\xBF", 3);
 	for (size_t i = 0; i < in->len; i++) {
 		if (in->p[i] == '\n')
-			puts_(&out, eol);
+			tap_puts(&out, eol);
 		else
-			put(&out, &in->p[i], 1);
+			tap_put(&out, &in->p[i], 1);
 	}
 	if (!out.p)
-		put(&out, "", 0);
+		tap_put(&out, "", 0);
 	return out;
 }
 
@@ -374,10 +349,10 @@ static void test_bad_utf8(void)
 		const char *vname = v == 0 ? "LF" : v == 1 ? "CRLF" : "BOM";
 		for (size_t i = 0; i < sizeof bad_utf8 / sizeof bad_utf8[0]; i++) {
 			buf plain = {0};
-			puts_(&plain, "created_at: x\noperations:\n- DropTable: {table: \xC3\xA9");
+			tap_puts(&plain, "created_at: x\noperations:\n- DropTable: {table: \xC3\xA9");
 			size_t at = plain.len;
-			puts_(&plain, bad_utf8[i].bytes);
-			puts_(&plain, "x, database: null}\n");
+			tap_puts(&plain, bad_utf8[i].bytes);
+			tap_puts(&plain, "x, database: null}\n");
 			buf t = transform(&plain, eol, bom);
 			size_t off = at + (bom ? 3 : 0) + (v == 1 ? 2 : 0);
 			char what[160];
@@ -390,10 +365,10 @@ static void test_bad_utf8(void)
 
 			/* JSON: the same in a snapshot's string */
 			plain = (buf){0};
-			puts_(&plain, "{\n\"tables\": {},\n\"moose_version\": \"\xC3\xA9");
+			tap_puts(&plain, "{\n\"tables\": {},\n\"moose_version\": \"\xC3\xA9");
 			at = plain.len;
-			puts_(&plain, bad_utf8[i].bytes);
-			puts_(&plain, "\"\n}\n");
+			tap_puts(&plain, bad_utf8[i].bytes);
+			tap_puts(&plain, "\"\n}\n");
 			t = transform(&plain, eol, bom);
 			off = at + (bom ? 3 : 0) + (v == 1 ? 2 : 0);
 			snprintf(what, sizeof what, "JSON, %s, %s", vname, bad_utf8[i].name);
@@ -404,11 +379,11 @@ static void test_bad_utf8(void)
 	}
 	/* in a comment, and cut short by the end of the input */
 	buf b = {0};
-	puts_(&b, "# caf\xC3\xA9 \xFF\ncreated_at: x\noperations: []\n");
+	tap_puts(&b, "# caf\xC3\xA9 \xFF\ncreated_at: x\noperations: []\n");
 	expect_error("YAML, bad byte in a comment", load_plan(&b), MIGPLAN_EPARSE, 1, 8, 8, NULL);
 	free(b.p);
 	b = (buf){0};
-	puts_(&b, "created_at: x\noperations: []\nx: \xE2\x82");
+	tap_puts(&b, "created_at: x\noperations: []\nx: \xE2\x82");
 	expect_error("YAML, a sequence cut short by the end", load_plan(&b), MIGPLAN_EPARSE, 3, 4, 32,
 	             NULL);
 	free(b.p);
@@ -419,37 +394,37 @@ static void test_nul(void)
 	/* raw NUL bytes: refused where they are */
 	static const char raw_yaml[] = "created_at: x\noperations:\n- DropTable: {table: ev\0il, database: null}\n";
 	buf b = {0};
-	put(&b, raw_yaml, sizeof raw_yaml - 1);
+	tap_put(&b, raw_yaml, sizeof raw_yaml - 1);
 	expect_error("YAML, a raw NUL in a value", load_plan(&b), MIGPLAN_EPARSE, 3, 24, 49, "control");
 	free(b.p);
 	static const char raw_comment[] = "# a\0b\ncreated_at: x\noperations: []\n";
 	b = (buf){0};
-	put(&b, raw_comment, sizeof raw_comment - 1);
+	tap_put(&b, raw_comment, sizeof raw_comment - 1);
 	expect_error("YAML, a raw NUL in a comment", load_plan(&b), MIGPLAN_EPARSE, 1, 4, 3, "control");
 	free(b.p);
 	static const char raw_json[] = "{\"tables\": {}, \"moose_version\": \"a\0b\"}";
 	b = (buf){0};
-	put(&b, raw_json, sizeof raw_json - 1);
+	tap_put(&b, raw_json, sizeof raw_json - 1);
 	expect_error("JSON, a raw NUL in a string", load_snapshot(&b), MIGPLAN_EPARSE, 1, 35, 34, "U+0000");
 	free(b.p);
 	static const char raw_json2[] = "{\"tables\": {}\0}";
 	b = (buf){0};
-	put(&b, raw_json2, sizeof raw_json2 - 1);
+	tap_put(&b, raw_json2, sizeof raw_json2 - 1);
 	expect_error("JSON, a raw NUL between tokens", load_snapshot(&b), MIGPLAN_EPARSE, 1, 14, 13, NULL);
 	free(b.p);
 
 	/* escaped NULs read, then refused by the model: its names and SQL are C strings, and a
 	 * name cut at the NUL would be another table (`events\0; DROP ...` read as `events`) */
 	b = (buf){0};
-	puts_(&b, "created_at: x\noperations:\n- DropTable: {table: \"events\\0; DROP TABLE users\", database: null}\n");
+	tap_puts(&b, "created_at: x\noperations:\n- DropTable: {table: \"events\\0; DROP TABLE users\", database: null}\n");
 	expect_error("YAML, an escaped NUL in a table name", load_plan(&b), MIGPLAN_ESCHEMA, 3, 22, 47, "NUL");
 	free(b.p);
 	b = (buf){0};
-	puts_(&b, "created_at: x\noperations:\n- RawSql: {sql: [\"SELECT 1\\x00; DROP TABLE users\"], description: d}\n");
+	tap_puts(&b, "created_at: x\noperations:\n- RawSql: {sql: [\"SELECT 1\\x00; DROP TABLE users\"], description: d}\n");
 	expect_error("YAML, an escaped NUL in RawSql", load_plan(&b), MIGPLAN_ESCHEMA, 3, 18, 43, "NUL");
 	free(b.p);
 	b = (buf){0};
-	puts_(&b, "{\"tables\": {}, \"moose_version\": \"1\\u0000\"}");
+	tap_puts(&b, "{\"tables\": {}, \"moose_version\": \"1\\u0000\"}");
 	expect_error("JSON, an escaped NUL in a snapshot", load_snapshot(&b), MIGPLAN_ESCHEMA, 1, 33, 32, "NUL");
 	free(b.p);
 	migplan_column *c = NULL;
@@ -466,17 +441,17 @@ static void test_long_lines(void)
 	/* 20,000 operations on one line of about 1 MB: each one's column is its byte + 1 */
 	enum { OPS = 20000 };
 	buf b = {0};
-	puts_(&b, "{created_at: x, operations: [");
+	tap_puts(&b, "{created_at: x, operations: [");
 	size_t *col = malloc(OPS * sizeof *col);
 	for (int i = 0; i < OPS; i++) {
 		char item[96];
 		if (i)
-			puts_(&b, ", ");
+			tap_puts(&b, ", ");
 		col[i] = b.len + 1;
 		snprintf(item, sizeof item, "{DropTable: {table: t%d, database: null}}", i);
-		puts_(&b, item);
+		tap_puts(&b, item);
 	}
-	puts_(&b, "]}\n");
+	tap_puts(&b, "]}\n");
 	migplan_plan *p = NULL;
 	migplan_status st = migplan_plan_load_buffer(&p, b.p, b.len, "plan.yaml", NULL);
 	if (ok(st == MIGPLAN_OK && migplan_plan_op_count(p) == OPS, "a 1 MB line of %d operations loads",
@@ -503,10 +478,10 @@ static void test_long_lines(void)
 	/* 100,000 two-byte characters before a value: columns count characters, offsets bytes */
 	enum { WIDE = 100000 };
 	b = (buf){0};
-	puts_(&b, "created_at: x\noperations:\n- RawSql: {sql: [\"SELECT '");
+	tap_puts(&b, "created_at: x\noperations:\n- RawSql: {sql: [\"SELECT '");
 	for (int i = 0; i < WIDE; i++)
-		puts_(&b, "\xC3\xA9");
-	puts_(&b, "'\"], description: d}\n");
+		tap_puts(&b, "\xC3\xA9");
+	tap_puts(&b, "'\"], description: d}\n");
 	st = migplan_plan_load_buffer(&p, b.p, b.len, "plan.yaml", NULL);
 	if (ok(st == MIGPLAN_OK, "a line of 100,000 two-byte characters loads")) {
 		const migplan_node *d = migplan_op_field(migplan_plan_op_at(p, 0), "description");
@@ -544,7 +519,7 @@ static void test_long_lines(void)
 				in_str = !in_str;
 			if (!in_str && (c == '\n' || c == ' '))
 				continue;
-			put(&one, &c, 1);
+			tap_put(&one, &c, 1);
 		}
 		migplan_snapshot *s = NULL;
 		if (ok(migplan_snapshot_load_buffer(&s, one.p, one.len, "s.json", NULL) == MIGPLAN_OK,
