@@ -112,8 +112,7 @@ struct migplan__rstep {
 	migplan__rvec sql;              /* STEP (and REFUSED) statements */
 	migplan__rvec checks;           /* CHECK statements */
 	migplan__rvec progress;         /* PROGRESS statements */
-	const migplan__rsql *gate;      /* a CHECK of an earlier step that must give gate_expect */
-	const char *gate_expect;
+	const migplan__rsql *gate;      /* a CHECK of an earlier step that must give its expect_tsv */
 	migplan__rollback rollback;
 	const char *rollback_why;
 	migplan__rvec rollback_sql;     /* ROLLBACK statements, in the order to run them */

@@ -291,7 +291,6 @@ void migplan__type_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, con
 	if (!s)
 		return;
 	s->gate = gate;
-	s->gate_expect = gate ? gate->expect_tsv : NULL;
 	s->detail = migplan__rfmt(m, "With the release of the application that expects %s: convert the rows "
 	                          "written since the backfill, then rename both columns in one ALTER (metadata "
 	                          "only, atomic). `%s` now has the new type; the old values stay in `%s` until "
@@ -324,7 +323,6 @@ void migplan__type_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, con
 	if (!k)
 		return;
 	k->gate = nulls;
-	k->gate_expect = "0";
 	k->detail = "Constraints last: the column loses Nullable only now. This rewrites the column in every "
 	            "part (a mutation), and fails if a NULL is left.";
 	const char *to = migplan_column_clickhouse_type(x.after);
@@ -490,7 +488,6 @@ void migplan__rename_contract(migplan__rmodel *m, migplan__rchange *c, long ci, 
 	if (!s)
 		return;
 	s->gate = gate;
-	s->gate_expect = gate ? gate->expect_tsv : NULL;
 	s->detail = migplan__rfmt(m, "After stabilisation, when nothing reads or writes `%s` any more: `%s` "
 	                          "stops being computed from it, then `%s` is dropped.", c->column, c->new_name,
 	                          c->column);

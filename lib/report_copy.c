@@ -164,7 +164,6 @@ void migplan__copy_backfill(migplan__rmodel *m, migplan__rchange *c, long ci)
 		return;
 	s->batching = x.b;
 	s->gate = c->stop_q;
-	s->gate_expect = c->stop_q ? c->stop_q->expect_tsv : NULL;
 	s->detail = c->kind == MIGPLAN__CH_VERSION_BUMP
 	            ? "Run the statement once per batch listed by the prepare query, pausing between batches to "
 	              "throttle. Each batch copies only the rows of its range that the new version does not hold "
@@ -277,7 +276,6 @@ void migplan__copy_cutover(migplan__rmodel *m, migplan__rchange *c, long ci, con
 	if (!s)
 		return;
 	s->gate = gate;
-	s->gate_expect = gate ? gate->expect_tsv : NULL;
 	s->detail = migplan__rfmt(m, "Pause writers to `%s` for the two statements: the first copies the rows "
 	                          "written since the last batch, the second swaps the tables atomically. Views "
 	                          "and materialized views keep reading `%s`, which now has the new definition "

@@ -169,7 +169,7 @@ void migplan__md_step(migplan__sb *sb, const migplan__rmodel *m, const migplan__
 	migplan__sb_puts(sb, ".\n");
 	md_batching(sb, s->batching);
 	if (s->gate)
-		migplan__sb_printf(sb, "- Go only when **%s** returns `%s`.\n", s->gate->id, s->gate_expect ? s->gate_expect : "?");
+		migplan__sb_printf(sb, "- Go only when **%s** returns `%s`.\n", s->gate->id, s->gate->expect_tsv ? s->gate->expect_tsv : "?");
 	if (s->point_of_no_return)
 		migplan__sb_puts(sb, "- **Point of no return**: after this step the old data cannot be brought back.\n");
 	untab(sb, from);
@@ -334,7 +334,7 @@ json_object *migplan__json_step(const migplan__rmodel *m, const migplan__rstep *
 	if (s->gate) {
 		json_object *g = json_object_new_object();
 		json_object_object_add(g, "check", migplan__json_str(s->gate->id));
-		json_object_object_add(g, "expect", migplan__json_str(s->gate_expect));
+		json_object_object_add(g, "expect", migplan__json_str(s->gate->expect_tsv));
 		json_object_object_add(o, "gate", g);
 	} else {
 		json_object_object_add(o, "gate", NULL);

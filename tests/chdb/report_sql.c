@@ -479,7 +479,7 @@ static void forward(pass *ps, const migplan__rstep *s)
 	if (s->gate) {
 		char *got = NULL;
 		run_read_only(s->gate->sql, "TSVRaw", &got);
-		if (!got || strcmp(got, s->gate_expect ? s->gate_expect : "") != 0) {
+		if (!got || strcmp(got, s->gate->expect_tsv ? s->gate->expect_tsv : "") != 0) {
 			ok(ps->rows, "%s %s: step %zu: gate %s gives '%s' (a gate may only stop the rows pass)", ps->fixture,
 			   label, s->number, s->gate->id, got ? got : "(error)");
 			if (s->change >= 0)
