@@ -85,6 +85,14 @@ static inline const migplan__kids *migplan__kids_of(const migplan_node *n)
 	return (const migplan__kids *)(uintptr_t)(migplan__ref_word(n) & ~(uint64_t)7);
 }
 
+/* Records in arena (8-aligned, as the kind bits need), for the readers and the node builders;
+ * NULL when out of memory. A text record copies len bytes of s and adds a NUL; a children
+ * record has room for n nodes, which the caller fills, and holds count (items or pairs). */
+migplan__text *migplan__text_new(migplan__arena *arena, const migplan__doc *doc, const char *s,
+                                 size_t len);
+migplan__kids *migplan__kids_new(migplan__arena *arena, const migplan__doc *doc, size_t n,
+                                 uint32_t count);
+
 /* Input of the node builders (lib/emit.h) that make mappings. */
 struct migplan__pair {
 	const migplan_node *key;   /* always a scalar node; its text is the key */

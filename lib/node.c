@@ -1,6 +1,7 @@
 #include "doc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,4 +156,31 @@ void migplan__doc_free(migplan__doc *doc)
 	/* the doc struct itself lives in its own arena */
 	migplan__arena arena = doc->arena;
 	migplan__arena_release(&arena);
+}
+
+migplan__text *migplan__text_new(migplan__arena *arena, const migplan__doc *doc, const char *s,
+                                 size_t len)
+{
+	migplan__text *x =
+		migplan__arena_alloc_aligned(arena, offsetof(migplan__text, bytes) + len + 1, 8);
+	if (!x)
+		return NULL;
+	x->doc = doc;
+	x->len = (uint32_t)len;
+	if (len)
+		memcpy(x->bytes, s, len);
+	x->bytes[len] = '\0';
+	return x;
+}
+
+migplan__kids *migplan__kids_new(migplan__arena *arena, const migplan__doc *doc, size_t n,
+                                 uint32_t count)
+{
+	size_t size = offsetof(migplan__kids, nodes) + n * sizeof(migplan_node);
+	migplan__kids *k = migplan__arena_alloc_aligned(arena, size, 8);
+	if (!k)
+		return NULL;
+	k->doc = doc;
+	k->count = count;
+	return k;
 }

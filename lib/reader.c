@@ -1,7 +1,6 @@
 /* The parts of the YAML and JSON readers that do not depend on the syntax (see reader.h). */
 #include "reader.h"
 
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,12 +166,9 @@ static uint32_t first_duplicate(migplan__keyset *ks, const migplan_node *kv, uin
 static migplan_status set_kids(migplan__doc *doc, migplan_node *node, const migplan_node *src,
                                size_t n, uint32_t count)
 {
-	size_t size = offsetof(migplan__kids, nodes) + n * sizeof *src;
-	migplan__kids *k = migplan__arena_alloc_aligned(&doc->arena, size, 8);
+	migplan__kids *k = migplan__kids_new(&doc->arena, doc, n, count);
 	if (!k)
 		return migplan__error_oom();
-	k->doc = doc;
-	k->count = count;
 	if (n)
 		memcpy(k->nodes, src, n * sizeof *src);
 	migplan__node_set(node, migplan__kind(node), k);
@@ -237,20 +233,6 @@ void migplan__texts_release(migplan__texts *t)
 	migplan__texts_init(t, NULL);
 }
 
-static migplan__text *text_new(migplan__doc *doc, const char *s, size_t len)
-{
-	migplan__text *x =
-		migplan__arena_alloc_aligned(&doc->arena, offsetof(migplan__text, bytes) + len + 1, 8);
-	if (!x)
-		return NULL;
-	x->doc = doc;
-	x->len = (uint32_t)len;
-	if (len)
-		memcpy(x->bytes, s, len);
-	x->bytes[len] = '\0';
-	return x;
-}
-
 static int texts_grow(migplan__texts *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -280,7 +262,7 @@ const migplan__text *migplan__texts_get(migplan__texts *t, migplan__doc *doc, co
                                         size_t len)
 {
 	if (len > SHARED_TEXT_MAX)
-		return text_new(doc, s, len);
+		return migplan__text_new(&doc->arena, doc, s, len);
 	uint64_t hash = migplan__reader_hash(t->seed, s, len);
 	migplan__text_slot *recent = &t->recent[(hash >> 56) & 255];
 	if (recent->text && same_bytes(recent, hash, s, len))
@@ -294,7 +276,7 @@ const migplan__text *migplan__texts_get(migplan__texts *t, migplan__doc *doc, co
 			*recent = t->slots[h];
 			return recent->text;
 		}
-	migplan__text *made = text_new(doc, s, len);
+	migplan__text *made = migplan__text_new(&doc->arena, doc, s, len);
 	if (made) {
 		t->slots[h] = (migplan__text_slot){hash, made};
 		t->used++;

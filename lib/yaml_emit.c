@@ -11,7 +11,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -803,16 +802,11 @@ static migplan_node *new_scalar(migplan__arena *arena, const migplan__doc *doc,
 	migplan_node *n = new_node(arena, kind);
 	if (!n)
 		return NULL;
-	migplan__text *t = migplan__arena_alloc(arena, offsetof(migplan__text, bytes) + len + 1);
+	migplan__text *t = migplan__text_new(arena, doc, text, len);
 	if (!t) {
 		migplan__error_oom();
 		return NULL;
 	}
-	t->doc = doc;
-	t->len = (uint32_t)len;
-	if (len)
-		memcpy(t->bytes, text, len);
-	t->bytes[len] = '\0';
 	migplan__node_set(n, kind, t);
 	return n;
 }
@@ -825,14 +819,11 @@ static migplan_node *new_collection(migplan__arena *arena, const migplan__doc *d
 	migplan_node *c = new_node(arena, kind);
 	if (!c)
 		return NULL;
-	migplan__kids *k =
-		migplan__arena_alloc(arena, offsetof(migplan__kids, nodes) + n * sizeof(k->nodes[0]));
+	migplan__kids *k = migplan__kids_new(arena, doc, n, count);
 	if (!k) {
 		migplan__error_oom();
 		return NULL;
 	}
-	k->doc = doc;
-	k->count = count;
 	for (size_t i = 0; i < n; i++)
 		k->nodes[i] = *src[i];
 	migplan__node_set(c, kind, k);
