@@ -1097,19 +1097,54 @@ static int fast_run(fast *f)
 	return fast_emit(f, &ev);
 }
 
-/* The reader as it was before any event, for libyaml after the fast path gave up. */
+/* A reader over buf with an empty document; ENOMEM (then reader_release() still applies). */
+static migplan_status reader_init(reader *r, const char *buf, size_t len, const char *path,
+                                  const migplan__limits *lim)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->lim = lim;
+	r->buf = (const unsigned char *)(buf ? buf : "");
+	r->len = len;
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+		r->bom = 3;
+		r->buf += 3;
+		r->len -= 3;
+	}
+	r->ascii_len = ascii_prefix(r->buf, r->len);
+	migplan__keyset_init(&r->keys, r);
+	migplan__texts_init(&r->texts, r);
+	migplan__arena_init(&r->scratch);
+	r->doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
+	/* the stacks exist from the start, so an empty collection never slices a NULL array */
+	int ready = r->doc &&
+	            migplan__reader_reserve((void **)&r->kids, &r->kids_cap, 1, sizeof *r->kids) &&
+	            migplan__reader_reserve((void **)&r->frames, &r->frames_cap, 1, sizeof *r->frames);
+	return ready ? MIGPLAN_OK : migplan__error_oom();
+}
+
+/* Frees what the read needed; the document stays (r->doc), for the caller to keep or free. */
+static void reader_release(reader *r)
+{
+	free(r->frames);
+	free(r->kids);
+	free(r->anchors);
+	migplan__keyset_release(&r->keys);
+	migplan__texts_release(&r->texts);
+	migplan__arena_release(&r->scratch);
+}
+
+/* The reader as it was before any event, for libyaml after the fast path gave up: everything
+ * the fast path built lived in the discarded document. */
 static migplan_status reader_restart(reader *r)
 {
+	const char *buf = (const char *)r->buf - r->bom;
+	size_t len = r->len + r->bom;
+	const char *path = r->path;
+	const migplan__limits *lim = r->lim;
 	migplan__doc_free(r->doc);
-	r->doc = migplan__reader_doc_new(r->path, r->bom + r->len, MIGPLAN__DOC_YAML);
-	/* the shared texts lived in the old document */
-	migplan__texts_release(&r->texts);
-	migplan__texts_init(&r->texts, r);
-	r->nframes = 0;
-	r->nkids = 0;
-	r->documents = 0;
-	r->aliases = 0;
-	return r->doc ? MIGPLAN_OK : migplan__error_oom();
+	reader_release(r);
+	return reader_init(r, buf, len, path, lim);
 }
 
 /* 1 when the fast path read the input (*st: how that went), 0 when it is libyaml's (the reader
@@ -1165,43 +1200,6 @@ static migplan_status parse_events(reader *r)
 	if (fast_parse(r, &st))
 		return st;
 	return libyaml_parse(r);
-}
-
-/* A reader over buf with an empty document; ENOMEM (then reader_release() still applies). */
-static migplan_status reader_init(reader *r, const char *buf, size_t len, const char *path,
-                                  const migplan__limits *lim)
-{
-	memset(r, 0, sizeof *r);
-	r->path = path;
-	r->lim = lim;
-	r->buf = (const unsigned char *)(buf ? buf : "");
-	r->len = len;
-	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
-		r->bom = 3;
-		r->buf += 3;
-		r->len -= 3;
-	}
-	r->ascii_len = ascii_prefix(r->buf, r->len);
-	migplan__keyset_init(&r->keys, r);
-	migplan__texts_init(&r->texts, r);
-	migplan__arena_init(&r->scratch);
-	r->doc = migplan__reader_doc_new(path, len, MIGPLAN__DOC_YAML);
-	/* the stacks exist from the start, so an empty collection never slices a NULL array */
-	int ready = r->doc &&
-	            migplan__reader_reserve((void **)&r->kids, &r->kids_cap, 1, sizeof *r->kids) &&
-	            migplan__reader_reserve((void **)&r->frames, &r->frames_cap, 1, sizeof *r->frames);
-	return ready ? MIGPLAN_OK : migplan__error_oom();
-}
-
-/* Frees what the read needed; the document stays (r->doc), for the caller to keep or free. */
-static void reader_release(reader *r)
-{
-	free(r->frames);
-	free(r->kids);
-	free(r->anchors);
-	migplan__keyset_release(&r->keys);
-	migplan__texts_release(&r->texts);
-	migplan__arena_release(&r->scratch);
 }
 
 migplan_status migplan__yaml_read(migplan__doc **out, const char *buf, size_t len,
